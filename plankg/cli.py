@@ -1,0 +1,52 @@
+"""The `plankg` command: one click group, thin wrappers over the library."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import click
+
+from plankg.errors import PlanKGError
+
+
+class LazyGroup(click.Group):
+    """Imports a subcommand's module only when it runs, so `plankg build` does not load Flask."""
+
+    lazy = {
+        "build": "plankg.cli_graph:build",
+        "validate": "plankg.cli_graph:validate",
+        "export": "plankg.cli_graph:export",
+        "query": "plankg.cli_graph:query",
+        "serve": "plankg.cli_serve:serve",
+        "trace": "plankg.cli_audit:trace",
+        "report": "plankg.cli_audit:report",
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(self.lazy)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.lazy:
+            return None
+        module, attr = self.lazy[name].split(":")
+        return getattr(__import__(module, fromlist=[attr]), attr)
+
+
+@click.group(cls=LazyGroup)
+@click.option("-v", "--verbose", count=True, help="More log output on stderr (-vv for debug).")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")
+@click.version_option(package_name="plankg")
+def cli(verbose: int, quiet: bool) -> None:
+    """Knowledge graph and SPARQL service for government work plans."""
+    level = logging.ERROR if quiet else (logging.INFO if verbose < 2 else logging.DEBUG)
+    logging.basicConfig(stream=sys.stderr, level=level, format="%(levelname)s %(name)s: %(message)s")
+
+
+def main() -> None:
+    """Entry point: library errors become one line on stderr, no traceback."""
+    try:
+        cli(standalone_mode=True)
+    except PlanKGError as exc:  # pragma: no cover - commands convert their own errors
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(2)

@@ -1,0 +1,36 @@
+"""One place for defaults; CLI flags override PLANKG_* environment variables override these."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+# The ontology namespace is fixed (a published vocabulary); the instance data's base is configurable.
+ONTOLOGY_IRI = "https://w3id.org/plankg/ontology"
+ONTOLOGY_NS = ONTOLOGY_IRI + "#"
+
+DEFAULTS: dict[str, Any] = {
+    "BASE_IRI": "https://w3id.org/plankg/",
+    "BUILD_DIR": "build",
+    "HOST": "127.0.0.1",
+    "PORT": 8000,
+    "QUERY_TIMEOUT": 10.0,
+    "STORE": "oxigraph",
+    "MAX_REQUEST_BYTES": 1_000_000,
+    "MAX_RESULT_ROWS": 100_000,
+}
+
+
+def setting(name: str) -> Any:
+    """Return a setting from PLANKG_<NAME> or its default, cast to the default's type."""
+    default = DEFAULTS[name]
+    raw = os.environ.get(f"PLANKG_{name}")
+    if raw is None:
+        return default
+    return type(default)(raw)
+
+
+def build_dir(path: str | os.PathLike[str] | None = None) -> Path:
+    """The directory holding the last build (``--out``/``--from``, PLANKG_BUILD_DIR, ``build``)."""
+    return Path(path or setting("BUILD_DIR"))

@@ -1,0 +1,20 @@
+"""Shared fixtures: one build of the Luzhou plan per test session, in a temporary directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(scope="session")
+def build_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh build of the default plan (what `plankg build --out DIR` writes)."""
+    from plankg.graph.pipeline import run_build
+
+    out = tmp_path_factory.mktemp("build")
+    run_build(out=out)
+    return out
