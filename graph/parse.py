@@ -1,0 +1,291 @@
+"""Structural parser: a plan's source text -> title, date, intro, pillars, items, tasks, annexes.
+
+Offsets are Python string indices into the decoded file (Unicode code points, end exclusive), so
+`text[start:end]` is always the exact source. Nothing is normalised before offsets are taken.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from plankg.errors import SourceError
+
+log = logging.getLogger(__name__)
+
+CN_DIGITS = "〇零一二三四五六七八九十百两"
+_CN_VALUES = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+              "八": 8, "九": 9}
+
+PILLAR_RE = re.compile(rf"(?P<num>[{CN_DIGITS}]{{1,3}})、(?P<title>[^。;;\n]{{2,60}})$")
+ITEM_RE = re.compile(
+    rf"^(?:(?P<arabic>\d{{1,3}})\s*[.、．](?!\d)|[((](?P<cn>[{CN_DIGITS}]{{1,3}})[))])\s*")
+TITLE_RE = re.compile(r"^[^。,,;;]{2,50}(?:工作要点|工作计划|工作安排|工作思路|要点)$")
+DATE_RE = re.compile(rf"^[\d{CN_DIGITS}]{{4}}年[\d{CN_DIGITS}]{{1,2}}月(?:[\d{CN_DIGITS}]{{1,3}}日)?$")
+PREAMBLE_NUM_RE = re.compile(r"^\d{1,3}(?![\d年月.%])")
+ANNEX_RE = re.compile(r"^附件\s*[::\d]")
+SENTENCE_END = "。;;!?!?"
+YEAR_RE = re.compile(r"(20\d\d)年")
+
+
+def chinese_number(s: str) -> int:
+    """Value of a small Chinese numeral (一 .. 九十九); arabic digits pass through."""
+    if s.isdigit():
+        return int(s)
+    if "十" not in s:
+        return int("".join(str(_CN_VALUES[c]) for c in s))
+    tens, _, ones = s.partition("十")
+    return (_CN_VALUES[tens] if tens else 1) * 10 + (_CN_VALUES[ones] if ones else 0)
+
+
+@dataclass
+class Span:
+    """A range of the source text."""
+
+    start: int
+    end: int
+
+
+@dataclass
+class Task(Span):
+    """One sentence of a work item after its heading."""
+
+    number: int = 0
+    text: str = ""
+
+
+@dataclass
+class Item(Span):
+    """A numbered work item."""
+
+    number: int = 0
+    key: str = ""  # unique within the plan: "19", or "2.3" when numbering restarts per pillar
+    label: str = ""  # the number as printed, e.g. "19." or "(三)"
+    line: int = 0
+    pillar: int | None = None
+    title: str = ""
+    title_span: Span = field(default_factory=lambda: Span(0, 0))
+    text: str = ""
+    tasks: list[Task] = field(default_factory=list)
+
+
+@dataclass
+class Pillar(Span):
+    """A top-level part, headed by 一、 二、 ..."""
+
+    number: int = 0
+    numeral: str = ""
+    title: str = ""
+    line: int = 0
+    items: list[Item] = field(default_factory=list)
+
+
+@dataclass
+class Plan:
+    """A parsed work plan."""
+
+    path: str
+    text: str
+    sha256: str
+    title: str | None = None
+    title_span: Span | None = None
+    date: str | None = None
+    year: int | None = None
+    intro: Span | None = None
+    pillars: list[Pillar] = field(default_factory=list)
+    items: list[Item] = field(default_factory=list)
+    annexes: list[Span] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # what the parser dropped, and why
+
+    def item(self, key: str | int) -> Item:
+        """The item with this key (its printed number when numbering is global)."""
+        for it in self.items:
+            if it.key == str(key):
+                return it
+        raise KeyError(key)
+
+
+def read_source(path: Path) -> tuple[str, str]:
+    """Decode a plan file as UTF-8, with errors naming the line and column of the first bad byte."""
+    data = path.read_bytes()
+    if not data.strip():
+        raise SourceError("the file is empty", path=str(path))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise SourceError(f"not UTF-8 (byte 0x{data[exc.start]:02x} at byte offset {exc.start}); "
+                          "convert the file to UTF-8", path=str(path), line=line, column=column) from None
+    return text, hashlib.sha256(data).hexdigest()
+
+
+def _lines(text: str) -> list[tuple[int, int, str]]:
+    """(line number, start offset, line) for every line, without its newline."""
+    out, pos = [], 0
+    for n, line in enumerate(text.split("\n"), 1):
+        out.append((n, pos, line.rstrip("\r")))
+        pos += len(line) + 1
+    return out
+
+
+def split_sentences(text: str, base: int) -> list[Span]:
+    """Sentence spans (ending with 。;!? included) of `text`, offset by `base`."""
+    spans, start = [], 0
+    for i, ch in enumerate(text):
+        if ch in SENTENCE_END:
+            if text[start:i].strip():
+                spans.append(Span(base + start, base + i + 1))
+            start = i + 1
+    if text[start:].strip():
+        spans.append(Span(base + start, base + len(text.rstrip())))
+    return spans
+
+
+def _pillar_at(line: str) -> re.Match[str] | None:
+    """A pillar heading that is a whole line, or glued after the last sentence of a line."""
+    for m in PILLAR_RE.finditer(line):
+        before = line[: m.start()]
+        if not before.strip() or before.rstrip()[-1] in SENTENCE_END:
+            return m
+    return None
+
+
+def parse_plan(path: Path, text: str | None = None, sha256: str = "") -> Plan:
+    """Parse a plan file (or `text` given for it) into its structure."""
+    if text is None:
+        text, sha256 = read_source(path)
+    plan = Plan(path=str(path), text=text, sha256=sha256)
+    current_pillar: Pillar | None = None
+    current_item: Item | None = None
+    preamble: list[tuple[int, int, str]] = []  # lines before the body starts
+    body_started = False
+    for n, start, line in _lines(text):
+        if not line.strip():
+            continue
+        m_item = ITEM_RE.match(line)
+        m_pillar = None if m_item else _pillar_at(line)
+        if m_pillar:
+            before = line[: m_pillar.start()]
+            if before.strip():
+                _continue(plan, current_item, preamble, n, start, before, body_started)
+                body_started = True
+            current_pillar = _new_pillar(plan, m_pillar, n, start)
+            current_item = None
+            body_started = True
+        elif m_item and (body_started or plan.intro is not None):
+            current_item = _new_item(plan, m_item, current_pillar, n, start, line)
+        elif m_item or (not body_started and plan.intro is None and PREAMBLE_NUM_RE.match(line)):
+            preamble.append((n, start, line))  # numbered lines before the intro: checked below
+        elif ANNEX_RE.match(line):
+            plan.annexes.append(Span(start, start + len(line)))
+            current_item = None
+        elif not body_started and plan.intro is None and TITLE_RE.match(line.strip()) and plan.title is None:
+            plan.title, plan.title_span = line.strip(), Span(start, start + len(line))
+        elif not body_started and plan.intro is None and DATE_RE.match(line.strip()) and plan.date is None:
+            plan.date = line.strip()
+        else:
+            _continue(plan, current_item, preamble, n, start, line, body_started)
+            body_started = body_started or current_item is not None
+    _drop_scraping_artefacts(plan, preamble)
+    _check(plan)
+    plan.year = _year(plan)
+    return plan
+
+
+def _continue(plan: Plan, item: Item | None, preamble: list, n: int, start: int, line: str,
+              body_started: bool) -> None:
+    """A line that is neither heading nor item: continues the current item, or is the intro."""
+    if item is not None:
+        item.end = start + len(line)
+        item.text = plan.text[item.start:item.end]
+    elif plan.intro is None and not plan.pillars:
+        plan.intro = Span(start, start + len(line.rstrip()))
+    elif plan.intro is not None and not plan.pillars:
+        plan.intro.end = start + len(line.rstrip())
+    else:
+        preamble.append((n, start, line))
+
+
+def _new_pillar(plan: Plan, m: re.Match[str], n: int, line_start: int) -> Pillar:
+    p = Pillar(start=line_start + m.start(), end=line_start + m.end(), number=chinese_number(m["num"]),
+               numeral=m["num"], title=m["title"].strip(), line=n)
+    expected = len(plan.pillars) + 1
+    if p.number != expected:
+        raise SourceError(f"pillar {m['num']}、 found where pillar number {expected} was expected",
+                          path=plan.path, line=n, column=m.start() + 1)
+    plan.pillars.append(p)
+    return p
+
+
+def _new_item(plan: Plan, m: re.Match[str], pillar: Pillar | None, n: int, start: int, line: str) -> Item:
+    number = int(m["arabic"]) if m["arabic"] else chinese_number(m["cn"])
+    prev = plan.items[-1] if plan.items else None
+    restart = prev is not None and pillar is not None and prev.pillar != pillar.number and number == 1
+    expected = 1 if (prev is None or restart) else prev.number + 1
+    if number != expected:
+        problem = "repeated" if prev and number <= prev.number else "out of sequence"
+        raise SourceError(f"item number {m.group(0).strip()} is {problem}: expected item {expected}",
+                          path=plan.path, line=n, column=1, item=number)
+    restarting = restart or any(it.key != str(it.number) for it in plan.items) or bool(m["cn"])
+    key = f"{pillar.number}.{number}" if (restarting and pillar) else str(number)
+    body_start = start + m.end()
+    item = Item(start=start, end=start + len(line), number=number, key=key, label=m.group(0).strip(),
+                line=n, pillar=pillar.number if pillar else None, text=line)
+    sentences = split_sentences(plan.text[body_start:item.end], body_start)
+    if sentences:
+        first = sentences[0]
+        item.title_span = Span(first.start, first.end - (1 if plan.text[first.end - 1] in SENTENCE_END else 0))
+        item.title = plan.text[item.title_span.start:item.title_span.end]
+    plan.items.append(item)
+    if pillar:
+        pillar.items.append(item)
+        pillar.end = item.end
+    return item
+
+
+def _drop_scraping_artefacts(plan: Plan, preamble: list[tuple[int, int, str]]) -> None:
+    """Numbered lines before the body that copy (in full or truncated with ...) a later item are dropped."""
+    for n, _start, line in preamble:
+        m = re.match(r"^(\d{1,3})\s*[.、．]?\s*(.*?)(?:\.\.\.|…+)?$", line)
+        copy = m and next((it for it in plan.items if str(it.number) == m[1]
+                           and (it.text[len(it.label):].strip().startswith(m[2].strip()))), None)
+        if copy:
+            why = "truncated copy" if line.rstrip().endswith(("...", "…")) else "copy"
+            plan.skipped.append(f"line {n}: skipped a {why} of item {copy.number} before the plan's start "
+                                "(scraping artefact)")
+            log.warning("%s: %s", plan.path, plan.skipped[-1])
+        elif line.strip():
+            raise SourceError("unexpected text before the plan's start (not a title, date or intro)",
+                              path=plan.path, line=n, column=1)
+
+
+def _check(plan: Plan) -> None:
+    """Structural checks: at least one item; every pillar has items; the tasks of every item."""
+    if not plan.items:
+        raise SourceError("no numbered items found (expected lines like '1.', '1、' or '(一)')", path=plan.path)
+    for p in plan.pillars:
+        if not p.items:
+            raise SourceError(f"pillar {p.numeral}、{p.title} has no items", path=plan.path, line=p.line,
+                              column=1)
+    for item in plan.items:
+        item.text = plan.text[item.start:item.end]
+        spans = split_sentences(plan.text[item.title_span.end:item.end], item.title_span.end)
+        spans = [s for s in spans if plan.text[s.start:s.end].strip() not in SENTENCE_END]
+        for i, s in enumerate(spans or [item.title_span], 1):
+            s_start = s.start + (len(plan.text[s.start:s.end]) - len(plan.text[s.start:s.end].lstrip("。;; ")))
+            item.tasks.append(Task(start=s_start, end=s.end, number=i, text=plan.text[s_start:s.end]))
+
+
+def _year(plan: Plan) -> int | None:
+    """The plan's year: from the title, else the first year the intro names."""
+    for span in (plan.title_span, plan.intro):
+        if span:
+            m = YEAR_RE.search(plan.text[span.start:span.end])
+            if m:
+                return int(m[1])
+    m = YEAR_RE.search(Path(plan.path).name) or re.search(r"(20\d\d)", Path(plan.path).name)
+    return int(m[1]) if m else None
