@@ -39,7 +39,7 @@ class LazyGroup(click.Group):
 @click.version_option(package_name="plankg")
 def cli(verbose: int, quiet: bool) -> None:
     """Knowledge graph and SPARQL service for government work plans."""
-    level = logging.ERROR if quiet else (logging.INFO if verbose < 2 else logging.DEBUG)
+    level = logging.ERROR if quiet else [logging.WARNING, logging.INFO, logging.DEBUG][min(verbose, 2)]
     logging.basicConfig(stream=sys.stderr, level=level, format="%(levelname)s %(name)s: %(message)s")
 
 
