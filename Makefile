@@ -4,7 +4,10 @@ PY     := $(VENV)/bin/python
 PLANKG := $(VENV)/bin/plankg
 PYTHON ?= python3
 
-.PHONY: install build serve test bench browser-deps lint clean
+.PHONY: install build serve test bench browser-deps vendor-yasgui clean
+
+YASGUI_VERSION := 4.6.2
+YASGUI_DIR     := service/static/vendor/yasgui-$(YASGUI_VERSION)
 
 install: $(VENV)/.installed
 
@@ -22,10 +25,24 @@ build: build/plankg.trig
 serve: build
 	$(PLANKG) serve --host 127.0.0.1 --port 8000
 
-# Headless Chromium and its driver come from Debian's packages (browser tests need them).
+# Headless Chromium, its driver, and a CJK font (the pages show Chinese) from Debian's packages.
 browser-deps:
-	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver)
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null && \
+	  fc-list :lang=zh family | grep -q "Noto Sans CJK" || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-cjk)
+
+# Re-vendor the workbench's YASGUI from npm (only when upgrading: the files are committed).
+# The npm tarball has no licence file, so $(YASGUI_DIR)/LICENSE lives in git (package.json says MIT).
+vendor-yasgui:
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	npm pack --silent --pack-destination "$$tmp" @zazuko/yasgui@$(YASGUI_VERSION) >/dev/null && \
+	tar -xzf "$$tmp"/zazuko-yasgui-$(YASGUI_VERSION).tgz -C "$$tmp" && \
+	grep -q '"license": "MIT"' "$$tmp"/package/package.json && \
+	mkdir -p $(YASGUI_DIR) && \
+	cp "$$tmp"/package/build/yasgui.min.js "$$tmp"/package/build/yasgui.min.css $(YASGUI_DIR)/ && \
+	sed -i '/^\/\/# sourceMappingURL=/d' $(YASGUI_DIR)/yasgui.min.js
+	@test -f $(YASGUI_DIR)/LICENSE || { echo "add $(YASGUI_DIR)/LICENSE (MIT; copy the previous one)" >&2; exit 1; }
+	@echo "YASGUI $(YASGUI_VERSION) vendored in $(YASGUI_DIR)"
 
 test: $(VENV)/.installed browser-deps build
 	$(VENV)/bin/pytest -q

@@ -208,7 +208,7 @@ class GraphBuilder:
             return
         instant = self.ids.instant(due.end_date)
         self.add(node, PLAN.dueBy, instant)
-        self.add(node, PLAN.deadlineText, Literal(due.surface, lang="zh"))
+        self.add(node, PLAN.deadlineText, Literal(due.surface))
         self.add(instant, RDF.type, TIME.Instant)
         self.add(instant, TIME.inXSDDate, Literal(due.end_date, datatype=XSD.date))
         self.add(instant, TIME.inXSDgYearMonth, Literal(due.end_date[:7], datatype=XSD.gYearMonth))

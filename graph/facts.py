@@ -17,7 +17,7 @@ from plankg.graph.recognise import Entity, Mention, Recogniser, slug
 
 log = logging.getLogger(__name__)
 
-CLAUSE_SPLIT = re.compile(r"[,,;;:]")
+CLAUSE_SPLIT = re.compile(r"[,\uff0c;\uff1b:\uff1a]")
 RESP_TYPES = {
     "第一责任人": "FirstResponsibility", "第一责任": "FirstResponsibility",
     "直接领导责任": "DirectLeadershipResponsibility", "具体工作责任": "SpecificWorkResponsibility",
@@ -47,7 +47,7 @@ PHASE_RE = re.compile(r"[一二三四五六七八九十\d]+期工程")
 LEVELS = {"国家级": "National", "国家": "National", "全国": "National", "省级": "Provincial", "省": "Provincial",
           "市级": "Municipal", "县级": "CountyLevel"}
 LIST_TAIL_RE = re.compile(
-    r"^等?(?P<n>\d+|[一二三四五六七八九十两]+)(?P<cls>个|所|家|项|名)(?P<rest>[^,,。;;]{0,24})")
+    r"^等?(?P<n>\d+|[一二三四五六七八九十两]+)(?P<cls>个|所|家|项|名)(?P<rest>[^,\uff0c。;\uff1b]{0,24})")
 PILOT_TAIL_RE = re.compile(r"^(?P<level>国家级|省级|市级)?试点(?P<what>市|县|区|区县|学校|校|单位)")
 PROGRAMME_RE = re.compile(r"[\u4e00-\u9fff“”]{2,16}?(?:计划|工程|项目)")
 LEADING_VERBS = re.compile(r"^(?:大力|继续|加快|着力|扎实|认真|全面|深入|积极|进一步)*"
@@ -107,9 +107,9 @@ def clauses(task: Task) -> list[tuple[int, int]]:
     spans, start, depth = [], 0, 0
     text = task.text
     for i, ch in enumerate(text):
-        depth += ch in "“(《(" and 1 or 0
-        depth -= ch in "”)》)" and 1 or 0
-        if depth <= 0 and (CLAUSE_SPLIT.match(ch) or ch in "。;!?"):
+        depth += ch in "“(《\uff08" and 1 or 0
+        depth -= ch in "”)》\uff09" and 1 or 0
+        if depth <= 0 and (CLAUSE_SPLIT.match(ch) or ch in "。!\uff01?\uff1f"):
             if text[start:i].strip():
                 spans.append((task.start + start, task.start + i))
             start, depth = i + 1, 0
@@ -234,7 +234,7 @@ class FactFinder:
             for h in holders:
                 self._add("responsibility", self._ev(cs, ce, item, task), holder=h, type=RESP_TYPES[m[0]],
                           work=work, scope=scope, rule=rule,
-                          scope_category=SCOPE_CATEGORY.get(scope.key) if scope and scope.kind == "group"
+                          scope_category=SCOPE_CATEGORY.get(scope.props["category"]) if scope and scope.kind == "group"
                           else ("Region" if scope else None))
             prev = m.end()
         return work

@@ -20,14 +20,14 @@ CN_DIGITS = "〇零一二三四五六七八九十百两"
 _CN_VALUES = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
               "八": 8, "九": 9}
 
-PILLAR_RE = re.compile(rf"(?P<num>[{CN_DIGITS}]{{1,3}})、(?P<title>[^。;;\n]{{2,60}})$")
+PILLAR_RE = re.compile(rf"(?P<num>[{CN_DIGITS}]{{1,3}})、(?P<title>[^。;\uff1b\n]{{2,60}})$")
 ITEM_RE = re.compile(
-    rf"^(?:(?P<arabic>\d{{1,3}})\s*[.、．](?!\d)|[((](?P<cn>[{CN_DIGITS}]{{1,3}})[))])\s*")
-TITLE_RE = re.compile(r"^[^。,,;;]{2,50}(?:工作要点|工作计划|工作安排|工作思路|要点)$")
+    rf"^(?:(?P<arabic>\d{{1,3}})\s*[.、\uff0e](?!\d)|[(\uff08](?P<cn>[{CN_DIGITS}]{{1,3}})[)\uff09])\s*")
+TITLE_RE = re.compile(r"^[^。,\uff0c;\uff1b]{2,50}(?:工作要点|工作计划|工作安排|工作思路|要点)$")
 DATE_RE = re.compile(rf"^[\d{CN_DIGITS}]{{4}}年[\d{CN_DIGITS}]{{1,2}}月(?:[\d{CN_DIGITS}]{{1,3}}日)?$")
 PREAMBLE_NUM_RE = re.compile(r"^\d{1,3}(?![\d年月.%])")
-ANNEX_RE = re.compile(r"^附件\s*[::\d]")
-SENTENCE_END = "。;;!?!?"
+ANNEX_RE = re.compile(r"^附件\s*[:\uff1a\d]")
+SENTENCE_END = "。;\uff1b!\uff01?\uff1f"
 YEAR_RE = re.compile(r"(20\d\d)年")
 
 
@@ -250,7 +250,7 @@ def _new_item(plan: Plan, m: re.Match[str], pillar: Pillar | None, n: int, start
 def _drop_scraping_artefacts(plan: Plan, preamble: list[tuple[int, int, str]]) -> None:
     """Numbered lines before the body that copy (in full or truncated with ...) a later item are dropped."""
     for n, _start, line in preamble:
-        m = re.match(r"^(\d{1,3})\s*[.、．]?\s*(.*?)(?:\.\.\.|…+)?$", line)
+        m = re.match(r"^(\d{1,3})\s*[.、\uff0e]?\s*(.*?)(?:\.\.\.|…+)?$", line)
         copy = m and next((it for it in plan.items if str(it.number) == m[1]
                            and (it.text[len(it.label):].strip().startswith(m[2].strip()))), None)
         if copy:
@@ -276,7 +276,7 @@ def _check(plan: Plan) -> None:
         spans = split_sentences(plan.text[item.title_span.end:item.end], item.title_span.end)
         spans = [s for s in spans if plan.text[s.start:s.end].strip() not in SENTENCE_END]
         for i, s in enumerate(spans or [item.title_span], 1):
-            s_start = s.start + (len(plan.text[s.start:s.end]) - len(plan.text[s.start:s.end].lstrip("。;; ")))
+            s_start = s.start + (len(plan.text[s.start:s.end]) - len(plan.text[s.start:s.end].lstrip("。;\uff1b ")))
             item.tasks.append(Task(start=s_start, end=s.end, number=i, text=plan.text[s_start:s.end]))
 
 

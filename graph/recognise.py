@@ -17,12 +17,15 @@ import yaml
 from pypinyin import lazy_pinyin
 
 CJK = "\u4e00-\u9fff"
-_NAME_STOP = set("的和与及或对在从向为是把将由等、,,。;;:“”‘’《》()()0123456789 \n")
+_NAME_STOP = set("的和与及或对在从向为是把将由等、,\uff0c。;\uff1b:\uff1a“”‘’《》()\uff08\uff090123456789 \n")
 _CITY_PREFIX_BLOCK = set("级内域场民直上委区县属中场辖情")
 _BEFORE_CITY_BLOCK = set("全各本城我每该")
 # A place name plus one of these is a kind of school, not the name of one (泸州市中小学).
-_GENERIC_NAMES = {"中小学", "中小学校", "学校", "中学", "小学", "幼儿园", "高中学校", "中职学校", "职业学校",
-                  "各学校", "农村学校", "中小学生", "高校", "院校"}
+_GENERIC_NAMES = {"中小学", "中小学校", "学校", "各学校", "农村学校", "中小学生", "高校", "院校", "中职学校",
+                  "职业院校", "高中学校", "义务教育学校"}
+# A run of text with one of these verbs in it is a clause, not a name (绵竹市推进义务教育学校).
+_VERBS = re.compile("推进|开展|实施|加强|建设|完成|启动|加快|创建|探索|组织|推动|深化|落实|提升|支持|指导|依托|新建|"
+                    "改扩建|评选|确保|力争|实现|做好|抓好|引进|举办|申办|更名|迎接|开工|竣工|完工|发挥|通过|培养|两地")
 
 
 @dataclass
@@ -81,11 +84,10 @@ class Recogniser:
                 e.alt.add(short_form(p["name"]))  # type: ignore[arg-type]
         for a in g["agents"]:
             self._add(Entity("org", a["key"], a["name"], a["type"], a.get("en"), set(a.get("alt", []))))
-        for gr in g["groups"]:
-            self._add(Entity("group", gr["key"], gr["name"], "AgentGroup", gr.get("en"), set(gr.get("alt", [])),
-                             {"member_of": gr.get("member_of")}))
         self.suffixes = sorted(g["org_suffixes"], key=lambda s: -len(s.get("suffix", "")))
         self.authority = self._authority(authority, authority_en)
+        for gr in g["groups"]:
+            self._group(gr)
         self.posts = g["posts"]
         for e in self.entities.values():
             self._index(e)
@@ -112,6 +114,17 @@ class Recogniser:
         e = self._add(Entity("org", slug(name), name, "EducationAuthority", en, alts,
                              {"jurisdiction": city.key if city else None}))
         return e
+
+    def _group(self, gr: dict[str, Any]) -> Entity:
+        """A collective named relative to this plan's authority: 学校 here means the schools it oversees."""
+        auth = self.authority
+        name, alts = gr["name"], {gr["name"], *gr.get("alt", [])}
+        if gr.get("internal"):  # 其他局领导 -> 泸州市教育局其他局领导
+            name = auth.name + re.sub(r"^市教育局", "", name)
+        member_of = f"{auth.key}-{gr['member_of']}" if gr.get("member_of") else None
+        return self._add(Entity("group", f"{auth.key}-{gr['key']}", name, "AgentGroup",
+                                f"{gr.get('en')} ({auth.en or auth.name})", alts - {name},
+                                {"member_of": member_of, "group_of": auth.key, "category": gr["key"]}))
 
     def place_prefix(self, name: str) -> Entity | None:
         """The gazetteer place a name starts with (its full or short form), longest first."""
@@ -170,8 +183,10 @@ class Recogniser:
         """市教育局安全信访科 -> the department 安全信访科 of the plan's authority."""
         out = []
         alts = "|".join(map(re.escape, sorted({self.authority.name, *self.authority.alt}, key=len, reverse=True)))
-        for m in re.finditer(rf"(?:{alts})([{CJK}]{{2,6}}?(?:科|处|室|办公室|中心))(?=[{CJK}])", text):
-            name = m[1]
+        pattern = (rf"(?:{alts})([{CJK}]{{2,6}}?(?:科|处|室|办公室|中心))(?=[{CJK}])"
+                   rf"|(?:^|(?<=[,\uff0c;\uff1b。]))([{CJK}]{{2,6}}?科)(?=担负|负责|牵头|要|每)")
+        for m in re.finditer(pattern, text):
+            name = m[1] or m[2]
             if name in ("安全办公室",):
                 continue
             e = self._add(Entity("org", f"{self.authority.key}-{slug(name)}", name, "Department", None, set(),
@@ -232,7 +247,7 @@ class Recogniser:
                 core = len(window) - (len(suffix) if suffix else 2) - (prefix_end - start)
                 if core < 0:
                     continue
-                if text[prefix_end:end] in _GENERIC_NAMES:
+                if text[prefix_end:end] in _GENERIC_NAMES or _VERBS.search(window):
                     return None
                 return end, s["type"]
         return None

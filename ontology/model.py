@@ -95,9 +95,10 @@ def _add_properties(b: _Builder) -> None:
                 p.is_a.append(b.prop(parent, kind))
             if t.domain:
                 p.domain = [b.cls(t.domain)]
-            if t.range:
-                p.range = [_PYTHON_TYPES.get(t.range) or b.cls(t.range)] if kind is owl.DatatypeProperty \
-                    else [b.cls(t.range)]
+            if t.range and kind is owl.ObjectProperty:
+                p.range = [b.cls(t.range)]
+            elif t.range in _PYTHON_TYPES:  # other datatypes (xsd:gYear) are not in owlready2's map
+                p.range = [_PYTHON_TYPES[t.range]]
             for c in t.characteristics:
                 p.is_a.append({"transitive": owl.TransitiveProperty, "symmetric": owl.SymmetricProperty,
                                "functional": owl.FunctionalProperty}[c])
@@ -180,7 +181,7 @@ def bind_prefixes(g: Graph) -> Graph:
 
 def serialise(g: Graph) -> tuple[str, bytes]:
     """Turtle (sorted, diff-friendly) and RDF/XML renderings of the ontology."""
-    return g.serialize(format="longturtle"), g.serialize(format="pretty-xml", encoding="utf-8")
+    return g.serialize(format="longturtle"), g.serialize(format="xml", encoding="utf-8")
 
 
 def write_ontology(directory: Path = HERE) -> None:

@@ -331,7 +331,7 @@ DATA_PROPERTIES: list[Term] = [
          "skos:Concept", "xsd:string"),
     Term("year", "年度", "year", "The year a work plan is for.", (), "plan:WorkPlan", "xsd:gYear"),
     Term("divisionCode", "行政区划代码", "division code", "The GB/T 2260 administrative division code.",
-         ("skos:notation",), "plan:AdministrativeArea", "xsd:string"),
+         (), "plan:AdministrativeArea", "xsd:string"),
 ]
 
 # Property chains that make "who answers for this?" follow from the data (non-recursive, OWL RL safe).

@@ -39,8 +39,6 @@ def build(sources: tuple[Path, ...], out: Path | None, base_iri: str | None) -> 
     except PlanKGError as exc:
         _fail(exc)
     for p in result.plans:
-        for note in p.plan.skipped:
-            click.echo(f"{p.path}: {note}", err=True)
         click.echo(f"{p.key}: {len(p.plan.pillars)} pillars, {len(p.plan.items)} items, "
                    f"{sum(len(i.tasks) for i in p.plan.items)} tasks -> <{p.graph_iri}>")
     click.echo(f"{result.triples} triples in {result.seconds:.1f} s -> {result.out}/")

@@ -23,7 +23,7 @@ QUESTIONS = Path(__file__).parent / "data" / "competency-questions.md"
 def competency_questions() -> dict[str, tuple[str, list]]:
     """{"cq01": (answer kind, answer list)} from the markdown."""
     out = {}
-    for m in re.finditer(r"^## (CQ\d+) \((\w+)\).*?^- answer: (.+)$", QUESTIONS.read_text("utf-8"), re.M | re.S):
+    for m in re.finditer(r"^## (CQ\d+) \((\w+)\).*?^- answer: ([^\n]+)$", QUESTIONS.read_text("utf-8"), re.M | re.S):
         out[m[1].lower()] = (m[2], json.loads(m[3]))
     return out
 
