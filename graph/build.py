@@ -103,7 +103,7 @@ class GraphBuilder:
             self.add(pi, DCTERMS.title, Literal(pillar.title, lang="zh"))
             self.label(pi, f"{pillar.numeral}、{pillar.title}", f"pillar {pillar.number}")
             self.add(pi, PLAN.inPlan, self.doc)
-            self.add(pi, PLAN.evidence, self.span(pillar.start, pillar.end))
+            self.add(pi, PLAN.evidence, self.span(pillar.heading.start, pillar.heading.end))
         for item in p.items:
             it = self.ids.item(self.key, item.key)
             self.add(it, RDF.type, PLAN.WorkItem)

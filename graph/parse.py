@@ -74,9 +74,10 @@ class Item(Span):
 
 @dataclass
 class Pillar(Span):
-    """A top-level part, headed by 一、 二、 ..."""
+    """A top-level part, headed by 一、 二、 ... (its span runs from the heading to its last item)."""
 
     number: int = 0
+    heading: Span = field(default_factory=lambda: Span(0, 0))
     numeral: str = ""
     title: str = ""
     line: int = 0
@@ -212,6 +213,7 @@ def _continue(plan: Plan, item: Item | None, preamble: list, n: int, start: int,
 
 def _new_pillar(plan: Plan, m: re.Match[str], n: int, line_start: int) -> Pillar:
     p = Pillar(start=line_start + m.start(), end=line_start + m.end(), number=chinese_number(m["num"]),
+               heading=Span(line_start + m.start(), line_start + m.end()),
                numeral=m["num"], title=m["title"].strip(), line=n)
     expected = len(plan.pillars) + 1
     if p.number != expected:

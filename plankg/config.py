@@ -19,6 +19,12 @@ DEFAULTS: dict[str, Any] = {
     "STORE": "oxigraph",
     "MAX_REQUEST_BYTES": 1_000_000,
     "MAX_RESULT_ROWS": 100_000,
+    # The SPARQL service (plankg serve): query worker processes, their memory cap, extra RDF files
+    # (whitespace-separated in PLANKG_DATA_FILES), and waitress's request threads.
+    "QUERY_WORKERS": 3,
+    "WORKER_MEMORY_MB": 2048,
+    "DATA_FILES": "",
+    "SERVER_THREADS": 8,
 }
 
 

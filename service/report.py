@@ -1,0 +1,242 @@
+"""The audit report of the plan: ``/report`` (HTML, printable) and the CLI's HTML/CSV/Markdown files.
+
+The data comes from :func:`plankg.audit.report`; this module only renders it. The HTML is rendered
+with the same Jinja template for the server and for ``plankg report --format html``, and the
+timeline of 2014-2015 deadlines is an inline SVG drawn here (no JavaScript, no CDN).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable
+from functools import lru_cache
+from html import escape
+from typing import Any
+
+from flask import Blueprint, Response, current_app
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+
+bp = Blueprint("report", __name__)
+
+Link = Callable[[str], str]
+YEARS = (2014, 2015)
+MONTHS = 12 * len(YEARS)
+
+
+# ---------------------------------------------------------------------------------------------
+# Views
+# ---------------------------------------------------------------------------------------------
+
+def report_data() -> dict[str, Any]:
+    """The report of the served build (computed once per app, the graph is read-only)."""
+    from plankg import audit
+    from plankg.service import state
+    from plankg.service.api import service_runner
+
+    cache = state().cache
+    if "report" not in cache:
+        cache["report"] = audit.report(service_runner())
+    return cache["report"]
+
+
+def local_link(iri: str) -> str:
+    """An IRI minted under the server's BASE_IRI as a path on this server; others unchanged."""
+    base = str(current_app.config.get("BASE_IRI") or "")
+    if base and iri.startswith(base):
+        return "/" + iri[len(base):]
+    return iri
+
+
+@bp.get("/report")
+def report_page() -> Response:
+    """The audit report as a printable HTML page."""
+    html = render_html(report_data(), link=local_link, trace_link=lambda s: f"/api/trace/{s}")
+    return Response(html, mimetype="text/html")
+
+
+@bp.get("/report.csv")
+def report_csv() -> Response:
+    """The audit report as CSV, one row per fact with its evidence."""
+    return Response(render_csv(report_data()), mimetype="text/csv",
+                    headers={"Content-Disposition": 'inline; filename="plankg-report.csv"'})
+
+
+@bp.get("/report.md")
+def report_markdown() -> Response:
+    """The audit report as Markdown."""
+    return Response(render_markdown(report_data()), mimetype="text/markdown")
+
+
+# ---------------------------------------------------------------------------------------------
+# HTML
+# ---------------------------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    """The Jinja environment over service/templates (usable without a Flask app)."""
+    return Environment(loader=PackageLoader("plankg.service", "templates"),
+                       autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+
+
+def render_html(data: dict[str, Any], link: Link = lambda iri: iri,
+                trace_link: Link | None = None) -> str:
+    """The report page; ``link`` maps IRIs to hrefs, ``trace_link`` (if any) an item number to its trace."""
+    template = environment().get_template("report.html")
+    return template.render(report=data, link=link, trace_link=trace_link,
+                           timeline=timeline_svg(data["timeline"], link),
+                           generated=dt.date.today().isoformat())
+
+
+def month_index(day: str) -> int:
+    """Months since January of the first year (2014-05-31 -> 4)."""
+    year, month = int(day[:4]), int(day[5:7])
+    return (year - YEARS[0]) * 12 + month - 1
+
+
+def timeline_svg(entries: list[dict[str, Any]], link: Link = lambda iri: iri) -> Markup:
+    """An inline SVG: one row per dated target or milestone, a dot in its due month, 2014-2015."""
+    left, right, top, row = 16, 16, 46, 22
+    width = 980
+    plot = width - left - right
+    month_w = plot / MONTHS
+    height = top + row * max(len(entries), 1) + 12
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline" role="img" '
+             f'viewBox="0 0 {width} {height}" width="100%" '
+             f'aria-labelledby="timeline-title"><title id="timeline-title">Timeline of the plan\'s '
+             f'deadlines and milestones, {YEARS[0]}–{YEARS[-1]}</title>']
+    for m in range(MONTHS):
+        x = left + m * month_w
+        shade = "#f4f6f8" if (m // 3) % 2 == 0 else "#ffffff"
+        parts.append(f'<rect x="{x:.1f}" y="{top - 14}" width="{month_w:.1f}" height="{height - top + 8}" '
+                     f'fill="{shade}"/>')
+        parts.append(f'<text class="month" x="{x + month_w / 2:.1f}" y="{top - 4}" text-anchor="middle">'
+                     f'{m % 12 + 1}</text>')
+    for i, year in enumerate(YEARS):
+        x = left + i * 12 * month_w
+        parts.append(f'<line x1="{x:.1f}" y1="4" x2="{x:.1f}" y2="{height}" class="year-rule"/>')
+        parts.append(f'<text class="year" x="{x + 4:.1f}" y="16">{year}年</text>')
+    for n, e in enumerate(entries):
+        m = month_index(e["due"])
+        if not 0 <= m < MONTHS:
+            continue
+        cx = left + (m + 0.5) * month_w
+        cy = top + n * row + row / 2
+        label = f"{e['item']}. {e['label']}（{e.get('deadlineText') or e['due']}）"
+        ev = e["evidence"][0] if e["evidence"] else {}
+        tip = f"item {e['item']}: {ev.get('quote', '')} [{ev.get('start')},{ev.get('end')}] · due {e['due']}"
+        anchor, tx = ("start", cx + 9) if cx < width * 0.55 else ("end", cx - 9)
+        shape = (f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="6"/>' if e["kind"] == "milestone" else
+                 f'<rect x="{cx - 6:.1f}" y="{cy - 6:.1f}" width="12" height="12" transform="rotate(45 '
+                 f'{cx:.1f} {cy:.1f})"/>')
+        parts.append(
+            f'<a href="{escape(link(e["iri"]))}"><g class="event {escape(e["kind"])}" data-due="{escape(e["due"])}" '
+            f'data-item="{e["item"]}"><title>{escape(tip)}</title>'
+            f'<line x1="{left}" y1="{cy:.1f}" x2="{width - right}" y2="{cy:.1f}" class="guide"/>'
+            f'{shape}<text x="{tx:.1f}" y="{cy + 4:.1f}" text-anchor="{anchor}">{escape(label)}</text></g></a>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+# ---------------------------------------------------------------------------------------------
+# CSV and Markdown
+# ---------------------------------------------------------------------------------------------
+
+CSV_COLUMNS = ("pillar", "item", "item_title", "section", "kind", "label", "holder_type", "basis",
+               "due", "deadline_text", "quote", "start", "end")
+
+
+def report_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The report flattened: one row per item, responsibility, target and gap, each with evidence."""
+    rows: list[dict[str, Any]] = []
+    for p in data["pillars"]:
+        for it in p["items"]:
+            base = {"pillar": p["number"], "item": it["number"], "item_title": it["title"]}
+            rows.append({**base, "section": "item", "kind": "item", "label": it["title"], **span(it["evidence"])})
+            for slot in it["holders"]:
+                for h in slot["holders"]:
+                    rows.append({**base, "section": "responsibility", "kind": "holder", "label": h["label"],
+                                 "holder_type": slot["type"], "basis": h["basis"], **span(h["evidence"])})
+            for t in it["targets"]:
+                rows.append({**base, "section": "target", "kind": t["kind"], "label": t["label"],
+                             "due": t.get("due") or "", "deadline_text": t.get("deadlineText") or "",
+                             **span(t["evidence"])})
+            for g in it["gaps"]["tasksWithoutHolder"]:
+                rows.append({**base, "section": "gap", "kind": "task without named holder",
+                             "label": f"task {g['item']}.{g['taskNumber']}",
+                             "holder_type": "implied: " + (g["impliedHolder"]["label"] or ""),
+                             "basis": "发文机关默认", **span(g["evidence"])})
+            for g in it["gaps"]["targetsWithoutDeadline"]:
+                rows.append({**base, "section": "gap", "kind": "target without deadline", "label": g["label"],
+                             **span(g["evidence"])})
+    for h in data["gaps"]["holdersWithoutItem"]:
+        ev = h["evidence"]
+        rows.append({"pillar": "", "item": ev[0]["item"] if ev else "", "item_title": "", "section": "gap",
+                     "kind": "holder with a duty but no item", "label": h["holder"]["label"],
+                     "holder_type": ", ".join(h["duties"]), **span(ev)})
+    return rows
+
+
+def span(evidence: list[dict[str, Any]]) -> dict[str, Any]:
+    """The first evidence of a fact as CSV columns."""
+    ev = evidence[0] if evidence else {}
+    return {"quote": ev.get("quote", ""), "start": ev.get("start", ""), "end": ev.get("end", "")}
+
+
+def render_csv(data: dict[str, Any]) -> str:
+    """The report as CSV (RFC 4180, CRLF line ends, UTF-8)."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, restval="", extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(report_rows(data))
+    return out.getvalue()
+
+
+def md(text: Any) -> str:
+    """A value safe inside a Markdown table cell."""
+    return str(text if text is not None else "").replace("|", "\\|").replace("\n", " ")
+
+
+def cite(evidence: list[dict[str, Any]]) -> str:
+    """“quote” [start,end] for Markdown."""
+    ev = evidence[0] if evidence else None
+    return f"“{md(ev['quote'])}” [{ev['start']},{ev['end']}]" if ev else ""
+
+
+def render_markdown(data: dict[str, Any]) -> str:
+    """The report as Markdown: summary, timeline table, then per pillar items, holders, targets, gaps."""
+    c = data["counts"]
+    out = [f"# Audit report: {data['title']}", "",
+           f"{c['items']} items, {c['responsibilities']} responsibilities, {c['targets']} targets, "
+           f"{c['milestones']} milestones, {c['recurrences']} recurring duties. Gaps: "
+           f"{c['tasksWithoutHolder']} tasks with no named holder, {c['targetsWithoutDeadline']} targets "
+           f"without deadline, {c['holdersWithoutItem']} holders with a duty but no item.", "",
+           "Evidence is quoted with its [start,end) span in code points of the source file.", "",
+           f"## Timeline {YEARS[0]}–{YEARS[-1]}", "", "| due | as written | item | milestone / target | evidence |",
+           "|---|---|---|---|---|"]
+    out += [f"| {t['due']} | {md(t.get('deadlineText'))} | {t['item']} | {md(t['label'])} | {cite(t['evidence'])} |"
+            for t in data["timeline"]]
+    for p in data["pillars"]:
+        out += ["", f"## {p['number']}. {p['title']}"]
+        for it in p["items"]:
+            out += ["", f"### {it['number']}. {it['title']}", ""]
+            for slot in it["holders"]:
+                names = ", ".join(f"{h['label']} ({h['basis']})" for h in slot["holders"])
+                out.append(f"- **{slot['type']}**: {names}")
+            if it["targets"]:
+                out += ["", "| kind | target | due | evidence |", "|---|---|---|---|"]
+                out += [f"| {t['kind']} | {md(t['label'])} | {md(t.get('due') or 'no deadline')} | "
+                        f"{cite(t['evidence'])} |" for t in it["targets"]]
+            gaps = it["gaps"]
+            if gaps["tasksWithoutHolder"] or gaps["targetsWithoutDeadline"]:
+                out.append("")
+                out += [f"- gap: task {g['item']}.{g['taskNumber']} names no holder (implied: "
+                        f"{g['impliedHolder']['label']}) {cite(g['evidence'])}" for g in gaps["tasksWithoutHolder"]]
+                out += [f"- gap: target {md(g['label'])} has no deadline {cite(g['evidence'])}"
+                        for g in gaps["targetsWithoutDeadline"]]
+    out += ["", "## Holders with a duty but no item of their own", ""]
+    out += [f"- {h['holder']['label']}: {', '.join(h['duties'])} {cite(h['evidence'])}"
+            for h in data["gaps"]["holdersWithoutItem"]] or ["- none"]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,700 @@
+"""Dereferenceable IRIs: every /id/... and /graph/... IRI the graph mints, and the ontology.
+
+Cool URIs choice: **200 with ``Vary: Accept``** (no 303 hop). One IRI, several representations:
+
+- ``GET /id/<path>`` answers with the representation the ``Accept`` header prefers (q-values
+  count; Werkzeug's ``best_match`` through ``conneg``): HTML for browsers, else Turtle (the
+  default, also for ``*/*``), JSON-LD, RDF/XML or N-Triples. The response carries
+  ``Vary: Accept``, a ``Content-Location`` naming the suffix twin it came from, and ``Link``
+  headers (``rel="alternate"``) to every other representation.
+- Suffix twins fix the representation, whatever the Accept header says: ``/id/<path>.html``,
+  ``.ttl``, ``.jsonld``, ``.rdf``, ``.nt``. ``?format=ttl`` (or a media type) also overrides.
+- The request path maps onto the data's base IRI: ``/id/x`` names ``<BASE>id/x``, where BASE is the
+  ``base_iri`` the build recorded in manifest.json (else the BASE_IRI setting). So data built under
+  a persistent base (``plankg build --base-iri https://w3id.org/plankg/``) resolves on any host; a
+  w3id redirect only has to forward ``/plankg/id/...`` to this server.
+- Hash IRIs (``.../span/808-1093#quote``) are served by their document (``.../span/808-1093``),
+  whose RDF includes the fragments' triples and whose page has an anchor per fragment.
+- Unknown IRIs: 404, an HTML page for browsers and one line of text for RDF clients.
+- ``/ontology`` serves the ontology named graph: an HTML page of its terms for browsers (anchors
+  are the terms' local names, so ``/ontology#WorkItem`` lands on the class), Turtle or RDF/XML
+  (``/ontology.ttl``, ``/ontology.owl``) for RDF clients.
+
+All SPARQL lives in ``queries/resource-*.rq`` (and ``responsibility-diagram.rq``, ``plan-text.rq``,
+``ontology-terms.rq``) and runs on the query workers, bound with the resource IRI.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Blueprint, Response, current_app, render_template, request
+from markupsafe import Markup
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
+
+from plankg.config import ONTOLOGY_IRI, ONTOLOGY_NS
+from plankg.service import conneg, state
+from plankg.service.errors import ServiceError
+from plankg.service.executor import Job
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("resources", __name__)
+
+# Suffix twins and the format each one fixes ("html" or a conneg.Format key).
+SUFFIXES: dict[str, str] = {".html": "html", ".ttl": "turtle", ".jsonld": "json-ld",
+                            ".rdf": "xml", ".nt": "nt"}
+ONTOLOGY_SUFFIXES: dict[str, str] = {**SUFFIXES, ".owl": "xml"}
+RDF_FORMATS: tuple[conneg.Format, ...] = tuple(f for f in conneg.GRAPH_FORMATS
+                                               if f.key in ("turtle", "json-ld", "xml", "nt"))
+SUFFIX_OF = {"turtle": ".ttl", "json-ld": ".jsonld", "xml": ".rdf", "nt": ".nt", "html": ".html"}
+
+PLAN = ONTOLOGY_NS
+# Types whose pages draw the responsibility chain (besides anything that holds a responsibility).
+DIAGRAM_TYPES = {PLAN + "WorkItem", PLAN + "Task", PLAN + "AgentGroup", PLAN + "Responsibility",
+                 "http://www.w3.org/ns/org#Post", "http://www.w3.org/ns/org#Organization"}
+LABEL_PROPERTIES = (str(RDFS.label), str(SKOS.prefLabel))
+# Shown first on a page, in this order; the rest follow sorted by label.
+PROPERTY_ORDER = (str(RDF.type), str(RDFS.label), str(SKOS.prefLabel), str(SKOS.altLabel),
+                  "http://purl.org/dc/terms/title", PLAN + "number", PLAN + "quote")
+MAX_VALUES = 60         # values listed per property on a page before "and N more"
+LONG_LITERAL = 280      # longer literals are folded in a <details>
+
+
+# ---------------------------------------------------------------------------------------------
+# IRIs, prefixes and query running
+# ---------------------------------------------------------------------------------------------
+
+def base_iri() -> str:
+    """The base the served data was built with (manifest.json), else the BASE_IRI setting."""
+    from plankg.service.describe import manifest
+
+    base = str(manifest().get("base_iri") or current_app.config["BASE_IRI"])
+    return base if base.endswith("/") else base + "/"
+
+
+@functools.cache
+def prefixes() -> dict[str, str]:
+    """The project's prefixes (plan:, the reused vocabularies, rdf:)."""
+    from plankg.ontology.vocabulary import PREFIXES
+
+    return {"plan": PLAN, "rdf": str(RDF), **PREFIXES, "vann": "http://purl.org/vocab/vann/"}
+
+
+def curie(iri: str) -> str:
+    """``plan:WorkItem`` for a term in a known namespace, else the IRI itself."""
+    best = max(((p, ns) for p, ns in prefixes().items() if iri.startswith(ns)),
+               key=lambda pair: len(pair[1]), default=None)
+    if best is None:
+        return iri
+    local = iri[len(best[1]):]
+    return f"{best[0]}:{local}" if local and "/" not in local and "#" not in local else iri
+
+
+def local_path(iri: str) -> str | None:
+    """The path on this server that serves an IRI (fragment kept), or None if it is not ours."""
+    if iri == ONTOLOGY_IRI or iri.startswith(ONTOLOGY_NS):
+        return "/ontology" + iri[len(ONTOLOGY_IRI):]
+    base = base_iri()
+    if iri.startswith(base) and iri[len(base):].startswith(("id/", "graph/")):
+        return "/" + iri[len(base):]
+    return None
+
+
+def local_href(iri: str) -> str | None:
+    """A link to an IRI's page on this server (honouring a mount point), or None."""
+    path = local_path(iri)
+    return request.script_root + path if path is not None else None
+
+
+@functools.cache
+def query_text(name: str) -> str:
+    """The SPARQL text of a named query (queries/<name>.rq)."""
+    from plankg.queries import load_query
+
+    return load_query(name).text
+
+
+def select(name: str, **bindings: Any) -> list[tuple[Any, ...]]:
+    """Rows of a named SELECT, bound with IRIs (strings) or rdflib terms."""
+    from plankg.service.sparql import run
+
+    terms = {k: URIRef(v) if isinstance(v, str) else v for k, v in bindings.items()}
+    return run(Job(query_text(name), form="SELECT", rows=True, bindings=terms)).rows or []
+
+
+def construct(name: str, fmt: str, **bindings: Any) -> bytes:
+    """A named CONSTRUCT serialised as ``fmt`` (a conneg.Format key), bound with IRIs."""
+    from plankg.service.sparql import run
+
+    terms = {k: URIRef(v) if isinstance(v, str) else v for k, v in bindings.items()}
+    job = Job(query_text(name), form="CONSTRUCT", fmt=fmt, bindings=terms, prefixes=prefixes())
+    return run(job).body
+
+
+# ---------------------------------------------------------------------------------------------
+# Choosing a representation
+# ---------------------------------------------------------------------------------------------
+
+def split_suffix(path: str, suffixes: dict[str, str]) -> tuple[str, str | None]:
+    """``item/19.ttl`` -> (``item/19``, ``turtle``); no known suffix -> (path, None)."""
+    for suffix, key in suffixes.items():
+        if path.endswith(suffix) and len(path) > len(suffix):
+            return path[: -len(suffix)], key
+    return path, None
+
+
+def choose_format(fixed: str | None) -> str:
+    """'html' or a conneg.Format key: the suffix, else format=, else the Accept header.
+
+    :raises ServiceError: 400 for an unknown format=, 406 when nothing acceptable is offered.
+    """
+    from plankg.service.sparql import format_values
+
+    if fixed:
+        return fixed
+    values = [v for v in format_values(request.args) if v.strip()]
+    if any(v.strip().lower() in ("html", "text/html") for v in values):
+        return "html"
+    accept = request.accept_mimetypes
+    if not values and conneg.prefers_html(accept):
+        return "html"
+    try:
+        return conneg.negotiate(accept, values, RDF_FORMATS).key
+    except conneg.UnknownFormat as exc:
+        raise ServiceError(400, f"{exc} (or html)") from None
+    except conneg.NotAcceptable:
+        if accept.quality("text/html") > 0:
+            return "html"
+        raise ServiceError(406, "this resource is available as text/html, " + ", ".join(
+            f.media_type for f in RDF_FORMATS)) from None
+
+
+def format_by_key(key: str) -> conneg.Format:
+    """The conneg.Format with this key."""
+    return next(f for f in conneg.GRAPH_FORMATS if f.key == key)
+
+
+def alternates(path: str, suffixes: dict[str, str] = SUFFIXES) -> list[tuple[str, str, str]]:
+    """(href, media type, name) of every representation of the document at ``path``."""
+    names = {"html": "HTML", "turtle": "Turtle", "json-ld": "JSON-LD", "xml": "RDF/XML",
+             "nt": "N-Triples"}
+    out = []
+    for suffix, key in suffixes.items():
+        media = "text/html" if key == "html" else format_by_key(key).media_type
+        if suffix == ".owl":
+            continue
+        out.append((request.script_root + path + suffix, media, names[key]))
+    return out
+
+
+def negotiated(resp: Response, path: str, key: str, fixed: bool) -> Response:
+    """Add Vary, Content-Location and Link: alternate headers to a representation."""
+    if not fixed:
+        resp.vary.add("Accept")
+        resp.headers["Content-Location"] = request.script_root + path + SUFFIX_OF[key]
+    links = [f'<{href}>; rel="alternate"; type="{media}"' for href, media, _ in alternates(path)]
+    resp.headers["Link"] = ", ".join(links)
+    return resp
+
+
+def not_found(iri: str, key: str) -> Response:
+    """404: a page for browsers, one line of text for RDF clients."""
+    if key == "html":
+        body = render_template("404.html", iri=iri, plan_paths=plan_paths())
+        resp = Response(body, 404, mimetype="text/html")
+    else:
+        resp = Response(f"404 Not Found: the graph has nothing about <{iri}>\n", 404,
+                        mimetype="text/plain")
+    resp.vary.add("Accept")
+    return resp
+
+
+def plan_paths() -> list[tuple[str, str]]:
+    """(href, title) of each plan the build holds (for the 404 page)."""
+    from plankg.service.describe import manifest
+
+    base = base_iri()
+    out = []
+    for plan in manifest().get("plans", []):
+        href = local_href(f"{base}id/plan/{plan.get('key', '')}")
+        if href:
+            out.append((href, str(plan.get("title") or plan.get("key"))))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# The page model
+# ---------------------------------------------------------------------------------------------
+
+@dataclass
+class Term:
+    """An RDF term as a page shows it."""
+
+    text: str
+    iri: str | None = None
+    href: str | None = None
+    secondary: str = ""          # the English label under a Chinese one (or the CURIE)
+    lang: str | None = None
+    datatype: str | None = None
+    inferred: bool = False
+
+    @property
+    def long(self) -> bool:
+        """Whether the text is long enough to fold."""
+        return len(self.text) > LONG_LITERAL
+
+
+@dataclass
+class PropertyValues:
+    """One property of a resource and its values (or, inbound, the resources that use it)."""
+
+    prop: Term
+    values: list[Term] = field(default_factory=list)
+
+    @property
+    def shown(self) -> list[Term]:
+        """The values listed on the page."""
+        return self.values[:MAX_VALUES]
+
+    @property
+    def hidden(self) -> int:
+        """How many values are left out of the page."""
+        return max(0, len(self.values) - MAX_VALUES)
+
+
+@dataclass
+class Evidence:
+    """A quote in its paragraph: text before, the quote, text after."""
+
+    span: Term
+    start: int
+    end: int
+    before: str
+    quote: str
+    after: str
+
+
+@dataclass
+class Fragment:
+    """A hash IRI served by this document (e.g. span#quote)."""
+
+    name: str
+    iri: str
+    properties: list[PropertyValues]
+
+
+def iri_term(iri: str, zh: Any = None, en: Any = None, inferred: bool = False) -> Term:
+    """An IRI with its labels: Chinese first, English (or the CURIE) second."""
+    short = curie(iri)
+    if short == iri:
+        base = base_iri()
+        short = iri[len(base):] if iri.startswith(base) else iri
+    first = str(zh or en or short)
+    second = str(en) if zh and en else (short if zh or en else "")
+    return Term(first, iri, local_href(iri) or iri, second, inferred=inferred)
+
+
+def literal_term(value: Literal, inferred: bool = False) -> Term:
+    """A literal with its language or datatype."""
+    dt = value.datatype
+    datatype = None if dt is None or str(dt) == "http://www.w3.org/2001/XMLSchema#string" \
+        else curie(str(dt))
+    return Term(str(value), lang=value.language, datatype=datatype, inferred=inferred)
+
+
+def value_term(value: Any, zh: Any = None, en: Any = None, inferred: bool = False) -> Term:
+    """Any rdflib term as a Term."""
+    if isinstance(value, Literal):
+        return literal_term(value, inferred)
+    if isinstance(value, BNode):
+        return Term(f"_:{value}", inferred=inferred)
+    return iri_term(str(value), zh, en, inferred)
+
+
+def is_inferred(graphs: set[str]) -> bool:
+    """Whether a triple is only in the inferred graph (entailed, not asserted)."""
+    return bool(graphs) and all(g.endswith("/graph/inferred") for g in graphs)
+
+
+def group_properties(rows: Iterable[Sequence[Any]], inbound: bool) -> list[PropertyValues]:
+    """resource-outbound / resource-inbound rows grouped by property, asserted values first."""
+    graphs: dict[tuple[Any, Any], set[str]] = {}
+    labels: dict[tuple[Any, Any], tuple[Any, ...]] = {}
+    for row in rows:
+        _res, a, b, graph, pzh, pen, vzh, ven = row
+        prop, value = (b, a) if inbound else (a, b)
+        graphs.setdefault((prop, value), set()).add(str(graph))
+        labels[(prop, value)] = (pzh, pen, vzh, ven)
+    grouped: dict[Any, PropertyValues] = {}
+    for (prop, value), in_graphs in graphs.items():
+        pzh, pen, vzh, ven = labels[(prop, value)]
+        if prop not in grouped:
+            term = iri_term(str(prop), pzh, pen)
+            term.secondary = curie(str(prop)) if (pzh or pen) else ""
+            if pzh and pen:
+                term.secondary = f"{pen} · {curie(str(prop))}"
+            grouped[prop] = PropertyValues(term)
+        grouped[prop].values.append(value_term(value, vzh, ven, is_inferred(in_graphs)))
+    for pv in grouped.values():
+        pv.values.sort(key=lambda t: (t.inferred, t.iri is None, _natural(t.iri or t.text)))
+    order = {p: i for i, p in enumerate(PROPERTY_ORDER)}
+    return sorted(grouped.values(), key=lambda pv: (order.get(pv.prop.iri or "", len(order)),
+                                                     pv.prop.secondary or pv.prop.text))
+
+
+def _natural(text: str) -> tuple[Any, ...]:
+    """Sort key that orders item/2 before item/10."""
+    import re
+
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", text))
+
+
+def labels_of(properties: list[PropertyValues]) -> tuple[str, str]:
+    """The Chinese and English labels among a resource's own properties."""
+    zh = en = ""
+    for pv in properties:
+        if pv.prop.iri in LABEL_PROPERTIES or pv.prop.iri == "http://purl.org/dc/terms/title":
+            for v in pv.values:
+                if v.lang and v.lang.lower().startswith("zh") and not zh:
+                    zh = v.text
+                elif v.lang and v.lang.lower().startswith("en") and not en:
+                    en = v.text
+    return zh, en
+
+
+def plan_text(plan: str) -> str:
+    """The whole source text of a plan (cached per app)."""
+    cache = state().cache.setdefault("plan-text", {})
+    if plan not in cache:
+        rows = select("plan-text", plan=plan)
+        cache[plan] = str(rows[0][1]) if rows else ""
+    return cache[plan]
+
+
+def paragraph(text: str, start: int, end: int) -> tuple[int, int]:
+    """The bounds of the line (paragraph) around text[start:end]."""
+    first = text.rfind("\n", 0, start) + 1
+    last = text.find("\n", end)
+    return first, len(text) if last < 0 else last
+
+
+def evidence(iri: str) -> list[Evidence]:
+    """The resource's evidence spans (or the span itself), each in its paragraph."""
+    out = []
+    for _res, span, quote, start, end, plan in select("resource-evidence", resource=iri):
+        s, e, q = int(start), int(end), str(quote)
+        text = plan_text(str(plan))
+        if text[s:e] == q:
+            first, last = paragraph(text, s, e)
+            out.append(Evidence(iri_term(str(span)), s, e, text[first:s], q, text[e:last]))
+        else:  # offsets that do not match the text: show the quote alone
+            out.append(Evidence(iri_term(str(span)), s, e, "", q, ""))
+    return out
+
+
+def fragments(iri: str, properties: list[PropertyValues]) -> list[Fragment]:
+    """The hash IRIs of this document that it links to, with their own properties."""
+    found = sorted({v.iri for pv in properties for v in pv.values
+                    if v.iri and v.iri.startswith(iri + "#")})
+    out = []
+    for frag in found:
+        props = group_properties(select("resource-outbound", resource=frag), inbound=False)
+        out.append(Fragment(frag[len(iri) + 1:], frag, props))
+    return out
+
+
+@dataclass
+class Duty:
+    """One responsibility a holder bears (a row of duties-of-holder.rq)."""
+
+    responsibility: Term
+    type_label: str
+    scope: str
+    rule: str
+    item_number: int | None
+    item_href: str | None
+    quote: str
+
+
+def duties(iri: str) -> list[Duty]:
+    """The duties of a post, organisation or group (directly or as a member of a group)."""
+    out = []
+    for _h, type_label, scope, rule, number, quote, resp in select("duties-of-holder", holder=iri):
+        item = str(resp).rsplit("/responsibility/", 1)[0] if "/responsibility/" in str(resp) else ""
+        out.append(Duty(iri_term(str(resp)), str(type_label or ""), str(scope or ""),
+                        str(rule or ""), int(number) if number is not None else None,
+                        local_href(item) if item else None, str(quote or "")))
+    return sorted(out, key=lambda d: (d.item_number or 0, d.type_label))
+
+
+def chain_svg(iri: str, types: set[str], inbound: list[PropertyValues]) -> Markup | None:
+    """The responsibility chain diagram for items, tasks, holders; None for other resources."""
+    from plankg.service import diagram
+
+    holds = any(pv.prop.iri == PLAN + "holder" for pv in inbound)
+    if not (types & DIAGRAM_TYPES or holds):
+        return None
+    rows = select("responsibility-diagram", focus=iri)
+    chain = diagram.build_chain(rows, local_href, focus_holder=iri if holds else None)
+    svg = diagram.render_svg(chain, "Responsibility chain (answers to ↑)",
+                             focus_holder=iri if holds else None)
+    return Markup(svg) if svg else None
+
+
+def render_page(iri: str, path: str, outbound: list[tuple[Any, ...]],
+                inbound_rows: list[tuple[Any, ...]]) -> str:
+    """The HTML page of a resource."""
+    properties = group_properties(outbound, inbound=False)
+    inbound = group_properties(inbound_rows, inbound=True)
+    zh, en = labels_of(properties)
+    if not zh and not en:
+        zh = next((v.text for pv in properties if pv.prop.iri == PLAN + "quote" for v in pv.values), "")
+    holds = any(pv.prop.iri == PLAN + "holder" for pv in inbound)
+    types = {v.iri for pv in properties if pv.prop.iri == str(RDF.type) for v in pv.values if v.iri}
+    type_terms = [v for pv in properties if pv.prop.iri == str(RDF.type) for v in pv.values
+                  if not v.inferred]
+    return render_template(
+        "resource.html", iri=iri, path=path, label_zh=zh, label_en=en, curie=curie(iri),
+        types=type_terms, properties=properties, inbound=inbound,
+        inbound_count=len(inbound_rows), evidence=evidence(iri),
+        fragments=fragments(iri, properties), diagram=chain_svg(iri, types, inbound),
+        duties=duties(iri) if holds or PLAN + "AgentGroup" in types else [],
+        alternates=alternates(path), base=base_iri())
+
+
+# ---------------------------------------------------------------------------------------------
+# Views
+# ---------------------------------------------------------------------------------------------
+
+def serve_resource(path: str, fixed: str | None) -> Response:
+    """One minted IRI (``path`` is the request path without suffix) in the chosen representation."""
+    key = choose_format(fixed)
+    iri = base_iri() + path.lstrip("/")
+    if key == "html":
+        outbound = select("resource-outbound", resource=iri)
+        inbound = select("resource-inbound", resource=iri)
+        if not outbound and not inbound:
+            return not_found(iri, key)
+        resp = Response(render_page(iri, path, outbound, inbound), 200, mimetype="text/html")
+    else:
+        if not select("resource-exists", resource=iri):
+            return not_found(iri, key)
+        fmt = format_by_key(key)
+        resp = Response(construct("resource-describe", key, resource=iri), 200,
+                        content_type=fmt.content_type)
+    return negotiated(resp, path, key, fixed is not None)
+
+
+@bp.route("/id/<path:rest>")
+def resource(rest: str) -> Response:
+    """An instance IRI: ``/id/plan/luzhou-2014/item/19`` (+ ``.ttl`` etc.)."""
+    rest, fixed = split_suffix(rest, SUFFIXES)
+    return serve_resource(f"/id/{rest}", fixed)
+
+
+@bp.route("/graph/<path:rest>")
+def named_graph(rest: str) -> Response:
+    """A named graph IRI: its VoID description (size, partitions), not all of its triples."""
+    from plankg.service.describe import manifest, void_description
+
+    rest, fixed = split_suffix(rest, SUFFIXES)
+    path = f"/graph/{rest}"
+    key = choose_format(fixed)
+    iri = base_iri() + path.lstrip("/")
+    if iri not in manifest().get("graphs", {}):
+        return not_found(iri, key)
+    g = describe_subject(void_description(), URIRef(iri))
+    if key == "html":
+        rows = [(URIRef(iri), p, o, URIRef("urn:x-plankg:void"), None, None, None, None)
+                for p, o in g.predicate_objects(URIRef(iri)) if not isinstance(o, BNode)]
+        body = render_page(iri, path, rows, [])
+        resp = Response(body, 200, mimetype="text/html")
+    else:
+        resp = Response(g.serialize(format=key, encoding="utf-8"), 200,
+                        content_type=format_by_key(key).content_type)
+    return negotiated(resp, path, key, fixed is not None)
+
+
+def describe_subject(source: Graph, subject: URIRef) -> Graph:
+    """The triples of ``subject`` in ``source``, following blank nodes (a CBD)."""
+    out = Graph(bind_namespaces="none")
+    for prefix, ns in source.namespaces():
+        out.bind(prefix, ns)
+    todo: list[Any] = [subject]
+    seen: set[Any] = set()
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for p, o in source.predicate_objects(node):
+            out.add((node, p, o))
+            if isinstance(o, BNode):
+                todo.append(o)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# The ontology
+# ---------------------------------------------------------------------------------------------
+
+@dataclass
+class OntologyTerm:
+    """A class, property or concept on the ontology page."""
+
+    anchor: str
+    iri: str
+    curie: str
+    zh: str
+    en: str
+    definition: str
+    facts: list[tuple[str, list[Term]]] = field(default_factory=list)
+
+
+def ontology_graph() -> Graph:
+    """The ontology named graph as served (cached per app)."""
+    cache = state().cache
+    if "ontology-graph" not in cache:
+        body = construct("ontology-terms", "nt", graph=base_iri() + "graph/ontology")
+        g = Graph(bind_namespaces="none")
+        g.parse(data=body.decode("utf-8"), format="nt")
+        for prefix, ns in prefixes().items():
+            g.bind(prefix, ns)
+        cache["ontology-graph"] = g
+    return cache["ontology-graph"]
+
+
+def lang_value(g: Graph, s: URIRef, p: URIRef, lang: str) -> str:
+    """A literal of ``s p`` in one language ('' when none)."""
+    for o in g.objects(s, p):
+        if isinstance(o, Literal) and (o.language or "").lower().startswith(lang):
+            return str(o)
+    return ""
+
+
+def term_link(g: Graph, node: Any) -> Term:
+    """A term of the ontology page: linked to its anchor (ours) or to its IRI (reused)."""
+    if isinstance(node, Literal):
+        return literal_term(node)
+    if isinstance(node, BNode):
+        items = list(g.items(node)) if (node, RDF.first, None) in g else []
+        if items:
+            return Term(" ∘ ".join(curie(str(i)) for i in items))
+        return Term("(anonymous)")
+    iri = str(node)
+    zh = lang_value(g, node, RDFS.label, "zh")
+    href = "#" + iri[len(ONTOLOGY_NS):] if iri.startswith(ONTOLOGY_NS) else iri
+    return Term(curie(iri), iri, href, zh)
+
+
+FACTS: tuple[tuple[str, URIRef], ...] = (
+    ("subclass of", RDFS.subClassOf), ("subproperty of", RDFS.subPropertyOf),
+    ("domain", RDFS.domain), ("range", RDFS.range), ("inverse of", OWL.inverseOf),
+    ("property chain", OWL.propertyChainAxiom), ("equivalent to", OWL.equivalentClass),
+    ("type", RDF.type), ("in scheme", SKOS.inScheme), ("broader", SKOS.broader),
+    ("also called", SKOS.altLabel), ("chain rank", URIRef(PLAN + "chainRank")),
+    ("duration", URIRef(PLAN + "duration")),
+)
+HIDDEN_TYPES = {OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty,
+                OWL.NamedIndividual, SKOS.Concept, SKOS.ConceptScheme}
+
+
+def ontology_term(g: Graph, s: URIRef) -> OntologyTerm:
+    """One term with its labels, definition and axioms."""
+    iri = str(s)
+    facts = []
+    for name, p in FACTS:
+        values = [term_link(g, o) for o in g.objects(s, p)
+                  if not (p == RDF.type and o in HIDDEN_TYPES)]
+        if values:
+            facts.append((name, sorted(values, key=lambda t: t.text)))
+    definition = (lang_value(g, s, SKOS.definition, "en") or lang_value(g, s, SKOS.definition, "zh")
+                  or lang_value(g, s, RDFS.comment, "en"))
+    return OntologyTerm(iri[len(ONTOLOGY_NS):], iri, curie(iri), lang_value(g, s, RDFS.label, "zh")
+                        or lang_value(g, s, SKOS.prefLabel, "zh"),
+                        lang_value(g, s, RDFS.label, "en") or lang_value(g, s, SKOS.prefLabel, "en"),
+                        definition, facts)
+
+
+def ours(g: Graph, kind: URIRef) -> list[URIRef]:
+    """Subjects of one rdf:type in the plan: namespace, by local name."""
+    return sorted((s for s in set(g.subjects(RDF.type, kind))
+                   if isinstance(s, URIRef) and str(s).startswith(ONTOLOGY_NS)), key=str)
+
+
+def ontology_sections(g: Graph) -> list[tuple[str, str, list[OntologyTerm]]]:
+    """(anchor, heading, terms): classes, properties, then each concept scheme's concepts."""
+    sections = [("classes", "Classes 类", [ontology_term(g, s) for s in ours(g, OWL.Class)]),
+                ("object-properties", "Object properties 对象属性",
+                 [ontology_term(g, s) for s in ours(g, OWL.ObjectProperty)]),
+                ("datatype-properties", "Datatype properties 数据属性",
+                 [ontology_term(g, s) for s in ours(g, OWL.DatatypeProperty)]),
+                ("annotation-properties", "Annotation properties 注释属性",
+                 [ontology_term(g, s) for s in ours(g, OWL.AnnotationProperty)])]
+    concepts = set(ours(g, SKOS.Concept))
+    for scheme in ours(g, SKOS.ConceptScheme):
+        members = sorted((c for c in concepts if (c, SKOS.inScheme, scheme) in g), key=str)
+        head = ontology_term(g, scheme)
+        title = f"{head.en or head.anchor} {head.zh}".strip()
+        sections.append((head.anchor, f"Concept scheme: {title}",
+                         [head] + [ontology_term(g, c) for c in members]))
+        concepts -= set(members)
+    others = [s for s in ours(g, OWL.NamedIndividual) if s not in set(ours(g, SKOS.Concept))]
+    others += sorted(concepts, key=str)
+    if others:
+        sections.append(("individuals", "Other individuals 其他个体",
+                         [ontology_term(g, s) for s in others]))
+    return [s for s in sections if s[2]]
+
+
+def render_ontology() -> str:
+    """The ontology's HTML documentation (cached per app)."""
+    cache = state().cache
+    if "ontology-html" not in cache:
+        g = ontology_graph()
+        onto = URIRef(ONTOLOGY_IRI)
+        header = ontology_term(g, onto)
+        meta = {
+            "title_zh": lang_value(g, onto, URIRef("http://purl.org/dc/terms/title"), "zh"),
+            "title_en": lang_value(g, onto, URIRef("http://purl.org/dc/terms/title"), "en"),
+            "description": lang_value(g, onto, URIRef("http://purl.org/dc/terms/description"), "en"),
+            "version": str(g.value(onto, OWL.versionInfo) or ""),
+            "license": str(g.value(onto, URIRef("http://purl.org/dc/terms/license")) or ""),
+        }
+        cache["ontology-html"] = render_template(
+            "ontology.html", iri=ONTOLOGY_IRI, ns=ONTOLOGY_NS, meta=meta, header=header,
+            sections=ontology_sections(g), triples=len(g),
+            alternates=alternates("/ontology", ONTOLOGY_SUFFIXES))
+    return cache["ontology-html"]
+
+
+def ontology_rdf(key: str) -> bytes:
+    """The ontology serialised (Turtle sorted for diffs; cached per app and format)."""
+    cache = state().cache.setdefault("ontology-rdf", {})
+    if key not in cache:
+        g = ontology_graph()
+        fmt = "longturtle" if key == "turtle" else key
+        if key == "json-ld":
+            cache[key] = g.serialize(format="json-ld", context=prefixes(), encoding="utf-8")
+        else:
+            cache[key] = g.serialize(format=fmt, encoding="utf-8")
+    return cache[key]
+
+
+@bp.route("/ontology")
+@bp.route("/ontology<any('.html', '.ttl', '.owl', '.rdf', '.jsonld', '.nt'):suffix>")
+def ontology(suffix: str | None = None) -> Response:
+    """The ontology at its IRI: documentation for browsers, Turtle / OWL (RDF/XML) for RDF clients."""
+    fixed = ONTOLOGY_SUFFIXES[suffix] if suffix else None
+    key = choose_format(fixed)
+    if key == "html":
+        resp = Response(render_ontology(), 200, mimetype="text/html")
+    else:
+        resp = Response(ontology_rdf(key), 200, content_type=format_by_key(key).content_type)
+    return negotiated(resp, "/ontology", key, fixed is not None)
