@@ -52,6 +52,12 @@ PILOT_TAIL_RE = re.compile(r"^(?P<level>国家级|省级|市级)?试点(?P<what>
 PROGRAMME_RE = re.compile(r"[\u4e00-\u9fff“”]{2,16}?(?:计划|工程|项目)")
 LEADING_VERBS = re.compile(r"^(?:大力|继续|加快|着力|扎实|认真|全面|深入|积极|进一步)*"
                            r"(?:实施|推进|启动|建设|建立|开展|做好|加强|深化|抓好|推动|完善)*")
+# Named programmes: “国培计划”, “3313”工程, or 实施…计划/工程 (the verb marks where the name starts).
+NAMED_PROGRAMME_RE = re.compile(
+    r"“(?P<q>[^”]{2,24}?(?:计划|工程|项目|行动|活动))”"
+    r"|“(?P<q2>[^”]{2,12})”(?P<kind>工程|计划|项目|行动计划)"
+    r"|(?:实施|启动|推出|推进|继续|开展)(?P<bare>[\u4e00-\u9fff]{4,18}?(?:行动计划|计划|工程))(?![\u4e00-\u9fff]*[”])")
+PROGRAMME_LEVEL_RE = re.compile(r"^(?:国家|全国)|^省级?|^市级?")
 RENAME_RE = re.compile(r"更名[为]?[“\"](?P<new>[^”\"]{2,20})[”\"]")
 
 
@@ -154,10 +160,12 @@ class FactFinder:
         title_mentions = self.rec.find(item.title, item.title_span.start)
         for m in title_mentions:
             self._mention(m, item, None)
+        self._named_programmes(item, item.title, item.title_span.start, None)
         for task in item.tasks:
             mentions = self.rec.find(task.text, task.start, [e for e in excluded if task.start <= e[0] < task.end])
             for c in X.find_citations(task.text):
                 self._citation(c, item, task)
+            self._named_programmes(item, task.text, task.start, task)
             self._task(item, task, mentions)
 
     def _task(self, item: Item, task: Task, mentions: list[Mention]) -> None:
@@ -353,6 +361,21 @@ class FactFinder:
             issuer = found[0].entity if found and found[0].entity.kind == "org" else None
         self._add("citation", self._ev(task.start + c.start, task.start + c.end, item, task), title=c.title,
                   surface=c.surface.strip("《》"), issuer=issuer)
+
+    def _named_programmes(self, item: Item, text: str, base: int, task: Task | None) -> None:
+        """Programmes the text names (“国培计划”, 农村义务教育薄弱学校改造计划): mentions of plan:Programme."""
+        for m in NAMED_PROGRAMME_RE.finditer(text):
+            name = m["q"] or (f"“{m['q2']}”{m['kind']}" if m["q2"] else None) or LEADING_VERBS.sub("", m["bare"])
+            if len(name) < 3:
+                continue
+            key = f"{self.plan_key}-{slug(name)}"
+            level = PROGRAMME_LEVEL_RE.match(name)
+            typ = "PilotProgramme" if "试点" in name else "DemonstrationProgramme" if "示范" in name else "Programme"
+            prog = self.out.programmes.setdefault(
+                key, Programme(key, name, typ, LEVELS.get(level[0]) if level else None, item=item.key))
+            start = base + m.start() + (len(m[0]) - len(m[0].lstrip("实施启动推出推进继续开展")) if m["bare"] else 0)
+            self._add("mention", self._ev(start, base + m.end(), item, task),
+                      entity=Entity("programme", prog.key, prog.name, prog.type), surface=self.text[start:base + m.end()])
 
     def _mention(self, m: Mention, item: Item, task: Task | None) -> None:
         if m.entity.kind == "group":

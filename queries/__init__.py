@@ -36,7 +36,7 @@ class NamedQuery:
     tags: tuple[str, ...]
     params: dict[str, str] = field(default_factory=dict)
     text: str = ""
-    answer: Any = None  # the expected answer, for competency questions
+    example: dict[str, str] = field(default_factory=dict)  # parameter values that make a good first try
 
 
 def parse_header(text: str, name: str = "") -> dict[str, Any]:
@@ -54,7 +54,7 @@ def from_text(name: str, text: str) -> NamedQuery:
     tags = h.get("tags") or []
     return NamedQuery(name, str(h.get("summary", name)), str(h.get("description", "")),
                       tuple(tags if isinstance(tags, list) else [tags]), dict(h.get("params") or {}), text,
-                      h.get("answer"))
+                      {k: str(v) for k, v in (h.get("example") or {}).items()})
 
 
 def list_queries() -> list[NamedQuery]:
