@@ -16,7 +16,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from rdflib import XSD, Literal, URIRef
@@ -34,8 +34,11 @@ HOLDER_KINDS = ("post", "org", "group")
 TOUCH_KINDS = ("place", "programme", "document")
 # When one IRI has several kinds (a school is an org and may be a place), the first listed wins.
 KIND_ORDER = WORK_KINDS + HOLDER_KINDS + TOUCH_KINDS
-SAFETY_TYPES = ("DirectManagementResponsibility", "GuidanceInspectionResponsibility",
-                "DualDutySafetyResponsibility")
+SAFETY_TYPES = (
+    "DirectManagementResponsibility",
+    "GuidanceInspectionResponsibility",
+    "DualDutySafetyResponsibility",
+)
 LINE_OF_WORK = "LineOfWorkResponsibility"
 RELATION_ORDER = {"on": 0, "up": 1, "down": 2}
 RELATION_TEXT = {"on": "on this", "up": "up the chain", "down": "carries it out"}
@@ -54,16 +57,19 @@ class BadParameter(PlanKGError):
 # Running queries
 # ---------------------------------------------------------------------------------------------
 
+
 def dataset_runner(dataset: Any) -> Runner:
     """A runner over a local rdflib Dataset (query text + initBindings, so Oxigraph evaluates it)."""
+
     def run(query: NamedQuery, bindings: Mapping[str, Node]) -> list[Mapping[str, Any]]:
         result = dataset.query(query.text, initBindings=dict(bindings))
         names = [str(v) for v in result.vars or []]
         return [dict(zip(names, row, strict=False)) for row in result]
+
     return run
 
 
-@lru_cache(maxsize=None)
+@cache
 def projection(text: str) -> tuple[str, ...]:
     """The projected variable names of a SELECT query, in order (for runners that return tuples)."""
     from rdflib.plugins.sparql import prepareQuery
@@ -71,7 +77,9 @@ def projection(text: str) -> tuple[str, ...]:
     return tuple(str(v) for v in prepareQuery(text).algebra["PV"])
 
 
-def rows_from_tuples(query: NamedQuery, tuples: Iterable[tuple[Any, ...]]) -> list[Mapping[str, Any]]:
+def rows_from_tuples(
+    query: NamedQuery, tuples: Iterable[tuple[Any, ...]]
+) -> list[Mapping[str, Any]]:
     """Name the columns of tuple rows (e.g. an executor's ``Reply.rows``) by the query's projection."""
     names = projection(query.text)
     return [dict(zip(names, row, strict=False)) for row in tuples]
@@ -106,10 +114,15 @@ def ask(run: Runner, query: str, /, **bindings: Node) -> list[Row]:
 # Shaping rows
 # ---------------------------------------------------------------------------------------------
 
+
 def evidence(row: Mapping[str, Any], item_key: str = "itemNumber") -> Row:
     """The evidence of a row: item number, the sentence and its span."""
-    return {"item": row.get(item_key), "quote": row.get("quote"), "start": row.get("start"),
-            "end": row.get("end")}
+    return {
+        "item": row.get(item_key),
+        "quote": row.get("quote"),
+        "start": row.get("start"),
+        "end": row.get("end"),
+    }
 
 
 def local_name(iri: str | None) -> str:
@@ -146,34 +159,51 @@ def unique(values: Iterable[Any]) -> list[Any]:
 # Resolving what to trace
 # ---------------------------------------------------------------------------------------------
 
+
 def resolve(subject: str, run: Runner) -> Row:
     """What a subject names: ``{"iri", "kind", "label"}``; :raises TraceNotFound: if nothing."""
     text = subject.strip()
     if not text:
-        raise BadParameter("nothing to trace: give an item number (19), a task (19.2), a name or an IRI")
+        raise BadParameter(
+            "nothing to trace: give an item number (19), a task (19.2), a name or an IRI"
+        )
     if text.isdigit():
         rows = ask(run, "trace-item", number=Literal(int(text)))
         if not rows:
-            raise TraceNotFound(f"no work item {text} in the plan (see `plankg report` for the items)")
-        return {"iri": rows[0]["item"], "kind": "item", "label": f"{rows[0]['number']}.{rows[0]['title']}"}
+            raise TraceNotFound(
+                f"no work item {text} in the plan (see `plankg report` for the items)"
+            )
+        return {
+            "iri": rows[0]["item"],
+            "kind": "item",
+            "label": f"{rows[0]['number']}.{rows[0]['title']}",
+        }
     m = TASK_NUMBER.match(text)
     if m:
         rows = ask(run, "trace-item", number=Literal(int(m[1])))
         for row in rows:
             if row["taskNumber"] == int(m[2]):
                 return {"iri": row["task"], "kind": "task", "label": f"{m[1]}.{m[2]}"}
-        raise TraceNotFound(f"no task {text} in the plan (item {m[1]} has "
-                            f"{len(rows)} task{'s' if len(rows) != 1 else ''})")
+        raise TraceNotFound(
+            f"no task {text} in the plan (item {m[1]} has "
+            f"{len(rows)} task{'s' if len(rows) != 1 else ''})"
+        )
     rows = ask(run, "trace-lookup", name=Literal(text))
     rows.sort(key=lambda r: KIND_ORDER.index(r["kind"]) if r["kind"] in KIND_ORDER else 99)
     rows = [r for r in rows if r["kind"] in KIND_ORDER]
     if not rows:
-        raise TraceNotFound(f"nothing in the graph is called or identified by {text!r} "
-                            "(try an item number, a zh name such as 古蔺县, or an IRI)")
+        raise TraceNotFound(
+            f"nothing in the graph is called or identified by {text!r} "
+            "(try an item number, a zh name such as 古蔺县, or an IRI)"
+        )
     subjects = unique(r["subject"] for r in rows)
     best = rows[0]
-    return {"iri": best["subject"], "kind": best["kind"], "label": best["label"] or text,
-            "alternatives": [s for s in subjects if s != best["subject"]]}
+    return {
+        "iri": best["subject"],
+        "kind": best["kind"],
+        "label": best["label"] or text,
+        "alternatives": [s for s in subjects if s != best["subject"]],
+    }
 
 
 def trace(subject: str, run: Runner) -> Row:
@@ -186,16 +216,24 @@ def trace(subject: str, run: Runner) -> Row:
         answer = trace_holder(found["iri"], kind, run)
     else:
         answer = trace_touching(found["iri"], kind, run)
-    answer = {"subject": subject, "kind": kind, "iri": found["iri"], "label": found["label"], **answer}
+    answer = {
+        "subject": subject,
+        "kind": kind,
+        "iri": found["iri"],
+        "label": found["label"],
+        **answer,
+    }
     if found.get("alternatives"):
         answer.setdefault("notes", []).append(
-            f"{subject!r} also names: {', '.join(found['alternatives'])}")
+            f"{subject!r} also names: {', '.join(found['alternatives'])}"
+        )
     return answer
 
 
 # ---------------------------------------------------------------------------------------------
 # Items, tasks, targets: who answers for them
 # ---------------------------------------------------------------------------------------------
+
 
 def trace_work(iri: str, kind: str, run: Runner) -> Row:
     """Responsibilities on an item/task/target, the chain above them and the units below them."""
@@ -206,17 +244,31 @@ def trace_work(iri: str, kind: str, run: Runner) -> Row:
     first = tasks[0]
     responsibilities = collect_responsibilities(ask(run, "trace-responsibilities", focus=focus))
     targets = collect_targets(ask(run, "trace-targets", focus=focus))
-    participants = [] if kind not in ("item", "task") else [
-        {"participant": {"iri": r["participant"], "label": r["participantLabel"]},
-         "programme": {"iri": r["programme"], "label": r["programmeLabel"]},
-         "role": r["roleLabel"], "evidence": [evidence(r)]}
-        for r in ask(run, "trace-participants", focus=focus)]
+    participants = (
+        []
+        if kind not in ("item", "task")
+        else [
+            {
+                "participant": {"iri": r["participant"], "label": r["participantLabel"]},
+                "programme": {"iri": r["programme"], "label": r["programmeLabel"]},
+                "role": r["roleLabel"],
+                "evidence": [evidence(r)],
+            }
+            for r in ask(run, "trace-participants", focus=focus)
+        ]
+    )
     chains = upward_chains(responsibilities)
     answer: Row = {
-        "item": {"iri": first["item"], "number": first["number"], "title": first["title"],
-                 "pillar": {"number": first["pillarNumber"], "title": first["pillarTitle"]}},
-        "tasks": [{"iri": t["task"], "number": t["taskNumber"], "evidence": [evidence(t, "number")]}
-                  for t in tasks],
+        "item": {
+            "iri": first["item"],
+            "number": first["number"],
+            "title": first["title"],
+            "pillar": {"number": first["pillarNumber"], "title": first["pillarTitle"]},
+        },
+        "tasks": [
+            {"iri": t["task"], "number": t["taskNumber"], "evidence": [evidence(t, "number")]}
+            for t in tasks
+        ],
         "responsibilities": responsibilities,
         "chains": chains,
         "firstResponsible": unique(c["path"][-1]["holder"]["label"] for c in chains),
@@ -239,20 +291,41 @@ def collect_responsibilities(rows: list[Row]) -> list[Row]:
         entry = out.get(r["responsibility"])
         if entry is None:
             entry = out[r["responsibility"]] = {
-                "iri": r["responsibility"], "relation": r["relation"],
-                "holder": {"iri": r["holder"], "label": r["holderLabel"], "kind": kind_of_holder(r["holder"])},
-                "type": r["typeLabel"], "rank": r["rank"], "basis": r["basisLabel"],
-                "basisKey": local_name(r["basis"]), "scope": r.get("scopeLabel"),
-                "scopeCategory": r.get("scopeCategoryLabel"), "rule": r.get("ruleLabel"),
-                "answersTo": [], "task": r["task"], "taskNumber": r["taskNumber"],
-                "item": r["itemNumber"], "evidence": []}
+                "iri": r["responsibility"],
+                "relation": r["relation"],
+                "holder": {
+                    "iri": r["holder"],
+                    "label": r["holderLabel"],
+                    "kind": kind_of_holder(r["holder"]),
+                },
+                "type": r["typeLabel"],
+                "rank": r["rank"],
+                "basis": r["basisLabel"],
+                "basisKey": local_name(r["basis"]),
+                "scope": r.get("scopeLabel"),
+                "scopeCategory": r.get("scopeCategoryLabel"),
+                "rule": r.get("ruleLabel"),
+                "answersTo": [],
+                "task": r["task"],
+                "taskNumber": r["taskNumber"],
+                "item": r["itemNumber"],
+                "evidence": [],
+            }
         if RELATION_ORDER[r["relation"]] < RELATION_ORDER[entry["relation"]]:
             entry["relation"] = r["relation"]
         if r.get("parent") and r["parent"] not in entry["answersTo"]:
             entry["answersTo"].append(r["parent"])
         add_evidence(entry, r)
-    return sorted(out.values(), key=lambda e: (RELATION_ORDER[e["relation"]], e["rank"], e["item"],
-                                                e["taskNumber"], _iri_key(e["iri"])))
+    return sorted(
+        out.values(),
+        key=lambda e: (
+            RELATION_ORDER[e["relation"]],
+            e["rank"],
+            e["item"],
+            e["taskNumber"],
+            _iri_key(e["iri"]),
+        ),
+    )
 
 
 def _iri_key(iri: str) -> tuple[str, int]:
@@ -271,8 +344,11 @@ def upward_chains(responsibilities: list[Row]) -> list[Row]:
                 chains.append({"from": start["iri"], "path": [_link(p) for p in path]})
     # Drop chains that are the tail of a longer one (r5 -> r4 inside r6 -> r5 -> r4).
     keys = [tuple(step["iri"] for step in c["path"]) for c in chains]
-    keep = [c for c, k in zip(chains, keys, strict=True)
-            if not any(o != k and len(o) > len(k) and o[-len(k):] == k for o in keys)]
+    keep = [
+        c
+        for c, k in zip(chains, keys, strict=True)
+        if not any(o != k and len(o) > len(k) and o[-len(k) :] == k for o in keys)
+    ]
     return keep
 
 
@@ -286,8 +362,14 @@ def _paths_up(node: Row, by_iri: Mapping[str, Row], seen: tuple[str, ...]) -> li
 
 def _link(r: Row) -> Row:
     """One step of a chain: the responsibility, its holder, type and evidence."""
-    return {"iri": r["iri"], "holder": r["holder"], "type": r["type"], "rank": r["rank"],
-            "basis": r["basis"], "evidence": r["evidence"]}
+    return {
+        "iri": r["iri"],
+        "holder": r["holder"],
+        "type": r["type"],
+        "rank": r["rank"],
+        "basis": r["basis"],
+        "evidence": r["evidence"],
+    }
 
 
 def collect_targets(rows: list[Row]) -> list[Row]:
@@ -297,11 +379,20 @@ def collect_targets(rows: list[Row]) -> list[Row]:
         entry = out.get(r["target"])
         if entry is None:
             entry = out[r["target"]] = {
-                "iri": r["target"], "kind": r["kind"], "label": r["label"], "value": r.get("value"),
-                "unit": r.get("unit"), "counts": r.get("counts"), "due": r.get("due"),
-                "deadlineText": r.get("deadlineText"), "event": r.get("event"),
-                "modality": r.get("modalityLabel"), "taskNumber": r.get("taskNumber"),
-                "item": r["itemNumber"], "evidence": []}
+                "iri": r["target"],
+                "kind": r["kind"],
+                "label": r["label"],
+                "value": r.get("value"),
+                "unit": r.get("unit"),
+                "counts": r.get("counts"),
+                "due": r.get("due"),
+                "deadlineText": r.get("deadlineText"),
+                "event": r.get("event"),
+                "modality": r.get("modalityLabel"),
+                "taskNumber": r.get("taskNumber"),
+                "item": r["itemNumber"],
+                "evidence": [],
+            }
         add_evidence(entry, r)
     return list(out.values())
 
@@ -319,11 +410,16 @@ def implied_issuer(responsibilities: list[Row], run: Runner) -> Row | None:
     item = unnamed[0][0]["item"]
     numbers = sorted(rs[0]["taskNumber"] for rs in unnamed)
     task_list = ", ".join(f"{item}.{n}" for n in numbers)
-    heads = [rel for rel in holder_relations(issuer["iri"], run)
-             if rel["relation"] == "has post" and rel["other"].get("role") == "局长"]
-    note = (f"The plan names no one for task{'s' if len(numbers) > 1 else ''} {task_list}: "
-            f"the implied issuer {issuer['label']} answers for "
-            f"{'them' if len(numbers) > 1 else 'it'} (basis 发文机关默认 / ImpliedIssuer).")
+    heads = [
+        rel
+        for rel in holder_relations(issuer["iri"], run)
+        if rel["relation"] == "has post" and rel["other"].get("role") == "局长"
+    ]
+    note = (
+        f"The plan names no one for task{'s' if len(numbers) > 1 else ''} {task_list}: "
+        f"the implied issuer {issuer['label']} answers for "
+        f"{'them' if len(numbers) > 1 else 'it'} (basis 发文机关默认 / ImpliedIssuer)."
+    )
     if heads:
         note += f" The head of {issuer['label']} is {heads[0]['other']['label']} (org:postIn)."
     return {"holder": issuer, "tasks": numbers, "head": heads[0] if heads else None, "note": note}
@@ -333,6 +429,7 @@ def implied_issuer(responsibilities: list[Row], run: Runner) -> Row | None:
 # Posts, bodies, groups: what they answer for
 # ---------------------------------------------------------------------------------------------
 
+
 def holder_relations(iri: str, run: Runner) -> list[Row]:
     """Posts of a body, the body of a post, groups, and whom the holder is accountable to."""
     out: dict[tuple[str, str], Row] = {}
@@ -340,9 +437,11 @@ def holder_relations(iri: str, run: Runner) -> list[Row]:
         key = (r["relation"], r["other"])
         entry = out.get(key)
         if entry is None:
-            entry = out[key] = {"relation": r["relation"],
-                                "other": {"iri": r["other"], "label": r["otherLabel"], "role": r.get("roleLabel")},
-                                "evidence": []}
+            entry = out[key] = {
+                "relation": r["relation"],
+                "other": {"iri": r["other"], "label": r["otherLabel"], "role": r.get("roleLabel")},
+                "evidence": [],
+            }
         add_evidence(entry, r)
     return list(out.values())
 
@@ -354,36 +453,59 @@ def trace_holder(iri: str, kind: str, run: Runner) -> Row:
         entry = duties.get(r["responsibility"])
         if entry is None:
             entry = duties[r["responsibility"]] = {
-                "iri": r["responsibility"], "via": None if r["via"] == iri else {"iri": r["via"], "label": r["viaLabel"]},
-                "type": r["typeLabel"], "typeKey": local_name(r["type"]), "rank": r["rank"],
-                "basis": r["basisLabel"], "scope": r.get("scopeLabel"), "scopeCategory": r.get("scopeCategoryLabel"),
-                "rule": r.get("ruleLabel"), "paired": [], "answersTo": [], "item": r["itemNumber"],
-                "itemTitle": r["itemTitle"], "task": r["task"], "taskNumber": r["taskNumber"], "evidence": []}
+                "iri": r["responsibility"],
+                "via": None if r["via"] == iri else {"iri": r["via"], "label": r["viaLabel"]},
+                "type": r["typeLabel"],
+                "typeKey": local_name(r["type"]),
+                "rank": r["rank"],
+                "basis": r["basisLabel"],
+                "scope": r.get("scopeLabel"),
+                "scopeCategory": r.get("scopeCategoryLabel"),
+                "rule": r.get("ruleLabel"),
+                "paired": [],
+                "answersTo": [],
+                "item": r["itemNumber"],
+                "itemTitle": r["itemTitle"],
+                "task": r["task"],
+                "taskNumber": r["taskNumber"],
+                "evidence": [],
+            }
         if r.get("paired") and r["paired"] not in entry["paired"]:
             entry["paired"].append(r["paired"])
         if r.get("parentHolderLabel") and r["parentHolderLabel"] not in entry["answersTo"]:
             entry["answersTo"].append(r["parentHolderLabel"])
         add_evidence(entry, r)
-    rows = sorted(duties.values(), key=lambda d: (d["item"], d["taskNumber"], d["rank"], _iri_key(d["iri"])))
+    rows = sorted(
+        duties.values(), key=lambda d: (d["item"], d["taskNumber"], d["rank"], _iri_key(d["iri"]))
+    )
     line = [d for d in rows if d["typeKey"] == LINE_OF_WORK]
     safety = [d for d in rows if d["typeKey"] in SAFETY_TYPES]
     items: dict[int, Row] = {}
     for d in rows:
-        items.setdefault(d["item"], {"number": d["item"], "title": d["itemTitle"], "duties": 0})["duties"] += 1
+        items.setdefault(d["item"], {"number": d["item"], "title": d["itemTitle"], "duties": 0})[
+            "duties"
+        ] += 1
     notes = []
     if line or safety:
-        notes.append(f"一岗双责: {len(line)} line-of-work duty(ies) (业务工作责任) and {len(safety)} safety "
-                     "duty(ies) over the units it liaises with (直管责任 / 指导督查责任).")
+        notes.append(
+            f"一岗双责: {len(line)} line-of-work duty(ies) (业务工作责任) and {len(safety)} safety "
+            "duty(ies) over the units it liaises with (直管责任 / 指导督查责任)."
+        )
     if not rows:
         notes.append("The plan assigns no duty to this holder.")
-    return {"duties": rows, "dualDuty": {"lineOfWork": line, "safety": safety},
-            "items": sorted(items.values(), key=lambda i: i["number"]),
-            "relations": holder_relations(iri, run), "notes": notes}
+    return {
+        "duties": rows,
+        "dualDuty": {"lineOfWork": line, "safety": safety},
+        "items": sorted(items.values(), key=lambda i: i["number"]),
+        "relations": holder_relations(iri, run),
+        "notes": notes,
+    }
 
 
 # ---------------------------------------------------------------------------------------------
 # Places and programmes: what touches them
 # ---------------------------------------------------------------------------------------------
+
 
 def trace_touching(iri: str, kind: str, run: Runner) -> Row:
     """Items, tasks, participations, targets and deadlines that touch a place or programme."""
@@ -392,52 +514,103 @@ def trace_touching(iri: str, kind: str, run: Runner) -> Row:
         key = (r["relation"], r.get("task"), r.get("other"))
         entry = links.get(key)
         if entry is None:
-            entry = links[key] = {"relation": r["relation"], "item": r["itemNumber"], "itemTitle": r["itemTitle"],
-                                  "taskNumber": r.get("taskNumber"),
-                                  "other": {"iri": r["other"], "label": r.get("otherLabel")} if r.get("other") else None,
-                                  "role": r.get("roleLabel"), "evidence": []}
+            entry = links[key] = {
+                "relation": r["relation"],
+                "item": r["itemNumber"],
+                "itemTitle": r["itemTitle"],
+                "taskNumber": r.get("taskNumber"),
+                "other": {"iri": r["other"], "label": r.get("otherLabel")}
+                if r.get("other")
+                else None,
+                "role": r.get("roleLabel"),
+                "evidence": [],
+            }
         add_evidence(entry, r)
     deadlines: dict[str, Row] = {}
     for r in ask(run, "trace-deadlines", entity=URIRef(iri)):
         entry = deadlines.get(r["target"])
         if entry is None:
             entry = deadlines[r["target"]] = {
-                "iri": r["target"], "relation": r["relation"], "kind": r["kind"], "label": r["label"],
-                "value": r.get("value"), "unit": r.get("unit"), "counts": r.get("counts"), "due": r.get("due"),
-                "deadlineText": r.get("deadlineText"), "item": r["itemNumber"], "taskNumber": r["taskNumber"],
-                "evidence": []}
+                "iri": r["target"],
+                "relation": r["relation"],
+                "kind": r["kind"],
+                "label": r["label"],
+                "value": r.get("value"),
+                "unit": r.get("unit"),
+                "counts": r.get("counts"),
+                "due": r.get("due"),
+                "deadlineText": r.get("deadlineText"),
+                "item": r["itemNumber"],
+                "taskNumber": r["taskNumber"],
+                "evidence": [],
+            }
         add_evidence(entry, r)
-    mentions = sorted(links.values(), key=lambda e: (e["item"], e["taskNumber"] or 0, e["relation"]))
+    mentions = sorted(
+        links.values(), key=lambda e: (e["item"], e["taskNumber"] or 0, e["relation"])
+    )
     items: dict[int, Row] = {}
     for m in mentions:
         items.setdefault(m["item"], {"number": m["item"], "title": m["itemTitle"]})
     notes = [] if mentions else ["No item of the plan names this."]
-    return {"items": sorted(items.values(), key=lambda i: i["number"]), "mentions": mentions,
-            "deadlines": sorted(deadlines.values(), key=lambda d: (d["due"] is None, d["due"] or "", d["item"])),
-            "notes": notes}
+    return {
+        "items": sorted(items.values(), key=lambda i: i["number"]),
+        "mentions": mentions,
+        "deadlines": sorted(
+            deadlines.values(), key=lambda d: (d["due"] is None, d["due"] or "", d["item"])
+        ),
+        "notes": notes,
+    }
 
 
 # ---------------------------------------------------------------------------------------------
 # Gaps, deadlines, the whole plan
 # ---------------------------------------------------------------------------------------------
 
+
 def gaps(run: Runner) -> Row:
     """Tasks with no identified holder, targets with no deadline, holders with a duty but no item."""
-    tasks = [{"item": r["itemNumber"], "itemTitle": r["itemTitle"], "task": r["task"], "taskNumber": r["taskNumber"],
-              "impliedHolder": {"iri": r.get("impliedHolder"), "label": r.get("impliedHolderLabel")},
-              "evidence": [evidence(r)]} for r in ask(run, "gaps-tasks-without-holder")]
-    targets = [{"iri": r["target"], "label": r["label"], "value": r["value"], "unit": r.get("unit"),
-                "counts": r.get("counts"), "item": r["itemNumber"], "taskNumber": r["taskNumber"],
-                "evidence": [evidence(r)]} for r in ask(run, "gaps-targets-without-deadline")]
+    tasks = [
+        {
+            "item": r["itemNumber"],
+            "itemTitle": r["itemTitle"],
+            "task": r["task"],
+            "taskNumber": r["taskNumber"],
+            "impliedHolder": {"iri": r.get("impliedHolder"), "label": r.get("impliedHolderLabel")},
+            "evidence": [evidence(r)],
+        }
+        for r in ask(run, "gaps-tasks-without-holder")
+    ]
+    targets = [
+        {
+            "iri": r["target"],
+            "label": r["label"],
+            "value": r["value"],
+            "unit": r.get("unit"),
+            "counts": r.get("counts"),
+            "item": r["itemNumber"],
+            "taskNumber": r["taskNumber"],
+            "evidence": [evidence(r)],
+        }
+        for r in ask(run, "gaps-targets-without-deadline")
+    ]
     holders: dict[str, Row] = {}
     for r in ask(run, "gaps-holders-without-item"):
-        entry = holders.setdefault(r["holder"], {"holder": {"iri": r["holder"], "label": r["holderLabel"]},
-                                                 "duties": [], "evidence": []})
+        entry = holders.setdefault(
+            r["holder"],
+            {
+                "holder": {"iri": r["holder"], "label": r["holderLabel"]},
+                "duties": [],
+                "evidence": [],
+            },
+        )
         if r["typeLabel"] not in entry["duties"]:
             entry["duties"].append(r["typeLabel"])
         add_evidence(entry, r)
-    return {"tasksWithoutHolder": tasks, "targetsWithoutDeadline": targets,
-            "holdersWithoutItem": list(holders.values())}
+    return {
+        "tasksWithoutHolder": tasks,
+        "targetsWithoutDeadline": targets,
+        "holdersWithoutItem": list(holders.values()),
+    }
 
 
 def parse_date(value: str) -> dt.date:
@@ -445,34 +618,71 @@ def parse_date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except (TypeError, ValueError):
-        raise BadParameter(f"until={value!r} is not a date: give YYYY-MM-DD, e.g. 2014-06-30") from None
+        raise BadParameter(
+            f"until={value!r} is not a date: give YYYY-MM-DD, e.g. 2014-06-30"
+        ) from None
 
 
 def due_by(until: str, run: Runner) -> list[Row]:
     """Targets and milestones due on or before ``until`` (YYYY-MM-DD), with evidence."""
     day = parse_date(until)
-    return [{"iri": r["target"], "kind": r["kind"], "label": r["label"], "due": r["due"],
-             "deadlineText": r.get("deadlineText"), "value": r.get("value"), "unit": r.get("unit"),
-             "item": r["itemNumber"], "taskNumber": r["taskNumber"], "evidence": [evidence(r)]}
-            for r in ask(run, "trace-due-by", until=Literal(day.isoformat(), datatype=XSD.date))]
+    return [
+        {
+            "iri": r["target"],
+            "kind": r["kind"],
+            "label": r["label"],
+            "due": r["due"],
+            "deadlineText": r.get("deadlineText"),
+            "value": r.get("value"),
+            "unit": r.get("unit"),
+            "item": r["itemNumber"],
+            "taskNumber": r["taskNumber"],
+            "evidence": [evidence(r)],
+        }
+        for r in ask(run, "trace-due-by", until=Literal(day.isoformat(), datatype=XSD.date))
+    ]
 
 
 def items(run: Runner) -> list[Row]:
     """Every work item with its pillar and the span of its text."""
-    return [{"iri": r["item"], "number": r["number"], "title": r["title"],
-             "pillar": {"number": r["pillarNumber"], "title": r["pillarTitle"]},
-             "evidence": [evidence(r, "number")]} for r in ask(run, "report-items")]
+    return [
+        {
+            "iri": r["item"],
+            "number": r["number"],
+            "title": r["title"],
+            "pillar": {"number": r["pillarNumber"], "title": r["pillarTitle"]},
+            "evidence": [evidence(r, "number")],
+        }
+        for r in ask(run, "report-items")
+    ]
 
 
 def holders(run: Runner) -> list[Row]:
     """Every holder with its duties (type, item, task, evidence), most duties first."""
     out: dict[str, Row] = {}
     for r in ask(run, "report-responsibilities"):
-        h = out.setdefault(r["holder"], {"iri": r["holder"], "label": r["holderLabel"],
-                                         "kind": kind_of_holder(r["holder"]), "duties": {}})
-        d = h["duties"].setdefault(r["responsibility"], {
-            "iri": r["responsibility"], "type": r["typeLabel"], "rank": r["rank"], "basis": r["basisLabel"],
-            "scope": r.get("scopeLabel"), "item": r["itemNumber"], "taskNumber": r["taskNumber"], "evidence": []})
+        h = out.setdefault(
+            r["holder"],
+            {
+                "iri": r["holder"],
+                "label": r["holderLabel"],
+                "kind": kind_of_holder(r["holder"]),
+                "duties": {},
+            },
+        )
+        d = h["duties"].setdefault(
+            r["responsibility"],
+            {
+                "iri": r["responsibility"],
+                "type": r["typeLabel"],
+                "rank": r["rank"],
+                "basis": r["basisLabel"],
+                "scope": r.get("scopeLabel"),
+                "item": r["itemNumber"],
+                "taskNumber": r["taskNumber"],
+                "evidence": [],
+            },
+        )
         add_evidence(d, r)
     result = [{**h, "duties": list(h["duties"].values())} for h in out.values()]
     return sorted(result, key=lambda h: (-len(h["duties"]), h["label"]))
@@ -487,10 +697,18 @@ def report(run: Runner) -> Row:
     by_item: dict[int, Row] = {}
     pillars: dict[int, Row] = {}
     for r in item_rows:
-        pillar = pillars.setdefault(r["pillarNumber"], {"number": r["pillarNumber"], "title": r["pillarTitle"],
-                                                        "items": []})
-        entry = {"iri": r["item"], "number": r["number"], "title": r["title"], "evidence": [evidence(r, "number")],
-                 "holders": {}, "targets": [], "gaps": {"tasksWithoutHolder": [], "targetsWithoutDeadline": []}}
+        pillar = pillars.setdefault(
+            r["pillarNumber"], {"number": r["pillarNumber"], "title": r["pillarTitle"], "items": []}
+        )
+        entry = {
+            "iri": r["item"],
+            "number": r["number"],
+            "title": r["title"],
+            "evidence": [evidence(r, "number")],
+            "holders": {},
+            "targets": [],
+            "gaps": {"tasksWithoutHolder": [], "targetsWithoutDeadline": []},
+        }
         pillar["items"].append(entry)
         by_item[r["number"]] = entry
     seen: set[tuple[str, str]] = set()
@@ -499,11 +717,18 @@ def report(run: Runner) -> Row:
         if key in seen:
             continue
         seen.add(key)
-        slot = by_item[r["itemNumber"]]["holders"].setdefault(r["typeLabel"], {"type": r["typeLabel"],
-                                                                             "rank": r["rank"], "holders": []})
+        slot = by_item[r["itemNumber"]]["holders"].setdefault(
+            r["typeLabel"], {"type": r["typeLabel"], "rank": r["rank"], "holders": []}
+        )
         if not any(h["iri"] == r["holder"] for h in slot["holders"]):
-            slot["holders"].append({"iri": r["holder"], "label": r["holderLabel"], "basis": r["basisLabel"],
-                                    "evidence": [evidence(r)]})
+            slot["holders"].append(
+                {
+                    "iri": r["holder"],
+                    "label": r["holderLabel"],
+                    "basis": r["basisLabel"],
+                    "evidence": [evidence(r)],
+                }
+            )
     for t in dead_rows:
         by_item[t["item"]]["targets"].append(t)
     for g in gap["tasksWithoutHolder"]:
@@ -512,14 +737,23 @@ def report(run: Runner) -> Row:
         by_item[g["item"]]["gaps"]["targetsWithoutDeadline"].append(g)
     for entry in by_item.values():
         entry["holders"] = sorted(entry["holders"].values(), key=lambda s: (s["rank"], s["type"]))
-    timeline = sorted((t for t in dead_rows if t["due"] and "2014" <= t["due"][:4] <= "2015"),
-                      key=lambda t: (t["due"], t["item"], t["label"]))
-    return {"title": item_rows[0]["planTitle"] if item_rows else "",
-            "pillars": [pillars[k] for k in sorted(pillars)], "timeline": timeline, "gaps": gap,
-            "counts": {"items": len(item_rows), "responsibilities": len({r["responsibility"] for r in resp_rows}),
-                       "targets": sum(1 for t in dead_rows if t["kind"] == "target"),
-                       "milestones": sum(1 for t in dead_rows if t["kind"] == "milestone"),
-                       "recurrences": sum(1 for t in dead_rows if t["kind"] == "recurrence"),
-                       "tasksWithoutHolder": len(gap["tasksWithoutHolder"]),
-                       "targetsWithoutDeadline": len(gap["targetsWithoutDeadline"]),
-                       "holdersWithoutItem": len(gap["holdersWithoutItem"])}}
+    timeline = sorted(
+        (t for t in dead_rows if t["due"] and "2014" <= t["due"][:4] <= "2015"),
+        key=lambda t: (t["due"], t["item"], t["label"]),
+    )
+    return {
+        "title": item_rows[0]["planTitle"] if item_rows else "",
+        "pillars": [pillars[k] for k in sorted(pillars)],
+        "timeline": timeline,
+        "gaps": gap,
+        "counts": {
+            "items": len(item_rows),
+            "responsibilities": len({r["responsibility"] for r in resp_rows}),
+            "targets": sum(1 for t in dead_rows if t["kind"] == "target"),
+            "milestones": sum(1 for t in dead_rows if t["kind"] == "milestone"),
+            "recurrences": sum(1 for t in dead_rows if t["kind"] == "recurrence"),
+            "tasksWithoutHolder": len(gap["tasksWithoutHolder"]),
+            "targetsWithoutDeadline": len(gap["targetsWithoutDeadline"]),
+            "holdersWithoutItem": len(gap["holdersWithoutItem"]),
+        },
+    }

@@ -27,10 +27,21 @@ def local_runner(from_dir: Path | None) -> Any:
 
 @click.command()
 @click.argument("subject")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="Readable text (the chain as a tree) or JSON (the same answer as /api/trace/...).")
-@click.option("--from", "from_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help=FROM_HELP)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Readable text (the chain as a tree) or JSON (the same answer as /api/trace/...).",
+)
+@click.option(
+    "--from",
+    "from_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help=FROM_HELP,
+)
 def trace(subject: str, fmt: str, from_dir: Path | None) -> None:
     """Who answers for SUBJECT: an item (19), a task (19.2), a name (古蔺县, 其他局领导) or an IRI.
 
@@ -50,12 +61,28 @@ def trace(subject: str, fmt: str, from_dir: Path | None) -> None:
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(["html", "csv", "md"]), default="html", show_default=True,
-              help="HTML (as served at /report, printable), CSV (one row per fact) or Markdown.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write to this file (atomically) instead of standard output.")
-@click.option("--from", "from_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help=FROM_HELP)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["html", "csv", "md"]),
+    default="html",
+    show_default=True,
+    help="HTML (as served at /report, printable), CSV (one row per fact) or Markdown.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to this file (atomically) instead of standard output.",
+)
+@click.option(
+    "--from",
+    "from_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help=FROM_HELP,
+)
 def report(fmt: str, output: Path | None, from_dir: Path | None) -> None:
     """The audit report of the plan: per pillar, items, holders by type, targets, deadlines, gaps."""
     from plankg import audit
@@ -65,7 +92,9 @@ def report(fmt: str, output: Path | None, from_dir: Path | None) -> None:
         data = audit.report(local_runner(from_dir))
     except PlanKGError as exc:
         raise click.ClickException(str(exc)) from None
-    text = {"html": pages.render_html, "csv": pages.render_csv, "md": pages.render_markdown}[fmt](data)
+    text = {"html": pages.render_html, "csv": pages.render_csv, "md": pages.render_markdown}[fmt](
+        data
+    )
     if output is None:
         click.echo(text, nl=False)
         return
@@ -73,8 +102,10 @@ def report(fmt: str, output: Path | None, from_dir: Path | None) -> None:
         write_atomic(output, text)
     except OSError as exc:
         raise click.ClickException(f"{output}: {exc.strerror or exc}") from None
-    click.echo(f"wrote {output} ({fmt}, {len(data['pillars'])} pillars, {data['counts']['items']} items)",
-               err=True)
+    click.echo(
+        f"wrote {output} ({fmt}, {len(data['pillars'])} pillars, {data['counts']['items']} items)",
+        err=True,
+    )
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -84,6 +115,9 @@ def write_atomic(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
             f.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the file the usual mode
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -94,9 +128,19 @@ def write_atomic(path: Path, text: str) -> None:
 # Text rendering of a trace
 # ---------------------------------------------------------------------------------------------
 
-KIND_NAMES = {"item": "Item", "task": "Task", "target": "Target", "milestone": "Milestone",
-              "recurrence": "Recurring duty", "post": "Post", "org": "Organisation", "group": "Group",
-              "place": "Place", "programme": "Programme", "document": "Document"}
+KIND_NAMES = {
+    "item": "Item",
+    "task": "Task",
+    "target": "Target",
+    "milestone": "Milestone",
+    "recurrence": "Recurring duty",
+    "post": "Post",
+    "org": "Organisation",
+    "group": "Group",
+    "place": "Place",
+    "programme": "Programme",
+    "document": "Document",
+}
 
 
 def quote_lines(evidence: list[dict[str, Any]], indent: str) -> Iterator[str]:
@@ -108,6 +152,8 @@ def quote_lines(evidence: list[dict[str, Any]], indent: str) -> Iterator[str]:
 def render_trace(answer: dict[str, Any]) -> list[str]:
     """A trace answer as readable lines."""
     head = f"{KIND_NAMES.get(answer['kind'], answer['kind'])} {answer['label']}"
+    if answer["kind"] == "item":
+        head = f"Item {answer['item']['number']} {answer['item']['title']}"
     lines = [head, f"  <{answer['iri']}>"]
     if "responsibilities" in answer:
         lines += render_work(answer)
@@ -135,12 +181,20 @@ def describe_responsibility(r: dict[str, Any]) -> str:
 def render_work(a: dict[str, Any]) -> list[str]:
     """Lines for an item/task/target trace: tree, chains, notes, targets, participants."""
     item = a["item"]
-    lines = [f"  item {item['number']} {item['title']} · pillar {item['pillar']['number']} {item['pillar']['title']}"]
+    pillar = f"pillar {item['pillar']['number']} {item['pillar']['title']}"
+    lines = [
+        f"  {pillar}"
+        if a["kind"] == "item"
+        else f"  in item {item['number']} {item['title']} · {pillar}"
+    ]
     if a["kind"] != "item":
         for t in a["tasks"]:
             lines.append(f"  task {item['number']}.{t['number']}")
             lines += quote_lines(t["evidence"], "      ")
-    lines += ["", "Who answers for it (first responsible at the top; each line's evidence below it):"]
+    lines += [
+        "",
+        "Who answers for it (first responsible at the top; each line's evidence below it):",
+    ]
     lines += render_tree(a["responsibilities"])
     if a["chains"]:
         lines += ["", "Chains up to the first responsible:"]
@@ -155,21 +209,31 @@ def render_work(a: dict[str, Any]) -> list[str]:
         lines += ["", f"NOTE: {imp['note']}"]
         if imp.get("head"):
             head = imp["head"]
-            lines.append(f"  head post of {imp['holder']['label']}: {head['other']['label']} "
-                         f"<{head['other']['iri']}>")
+            lines.append(
+                f"  head post of {imp['holder']['label']}: {head['other']['label']} "
+                f"<{head['other']['iri']}>"
+            )
             lines += quote_lines(head["evidence"][-1:], "      ")
     if a["targets"]:
         lines += ["", "Targets, milestones and recurring duties:"]
         for t in a["targets"]:
-            due = f"due {t['due']} ({t['deadlineText']})" if t.get("due") else "no deadline"
-            lines.append(f"  {t['item']}.{t['taskNumber']} {t['kind']}: {t['label']} · {due}")
+            lines.append(f"  {t['item']}.{t['taskNumber']} {t['kind']}: {t['label']}{due_text(t)}")
             lines += quote_lines(t["evidence"], "      ")
     if a.get("participants"):
         lines += ["", "Units named to carry it out (participants):"]
         for p in a["participants"]:
-            lines.append(f"  {p['participant']['label']} — {p['role']} in {p['programme']['label']}")
+            lines.append(
+                f"  {p['participant']['label']} — {p['role']} in {p['programme']['label']}"
+            )
             lines += quote_lines(p["evidence"], "      ")
     return lines
+
+
+def due_text(t: dict[str, Any]) -> str:
+    """' · due 2014-05-31 (5月份)', ' · no deadline' for a target, '' for a recurring duty."""
+    if t.get("due"):
+        return f" · due {t['due']} ({t.get('deadlineText') or t['due']})"
+    return " · no deadline" if t["kind"] == "target" else ""
 
 
 def render_tree(responsibilities: list[dict[str, Any]]) -> list[str]:
@@ -209,15 +273,23 @@ def render_holder(a: dict[str, Any]) -> list[str]:
     if dual["lineOfWork"] or dual["safety"]:
         lines += ["", "一岗双责 (one post, two duties):"]
         for d in dual["lineOfWork"]:
-            lines.append(f"  own line of work: {d['type']} · item {d['item']}.{d['taskNumber']} · basis {d['basis']}")
+            lines.append(
+                f"  own line of work: {d['type']} · item {d['item']}.{d['taskNumber']} · basis {d['basis']}"
+            )
             lines += quote_lines(d["evidence"], "      ")
         for d in dual["safety"]:
             over = d.get("scopeCategory") or d.get("scope") or "the units it liaises with"
-            lines.append(f"  safety over {over}: {d['type']} · item {d['item']}.{d['taskNumber']} · basis {d['basis']}")
+            lines.append(
+                f"  safety over {over}: {d['type']} · item {d['item']}.{d['taskNumber']} · basis {d['basis']}"
+            )
             lines += quote_lines(d["evidence"], "      ")
     lines += ["", f"Duties ({len(a['duties'])}):"]
     for d in a["duties"]:
-        extra = [f"over {d['scopeCategory'] or d['scope']}"] if (d.get("scopeCategory") or d.get("scope")) else []
+        extra = (
+            [f"over {d['scopeCategory'] or d['scope']}"]
+            if (d.get("scopeCategory") or d.get("scope"))
+            else []
+        )
         if d.get("via"):
             extra.append(f"as one of {d['via']['label']}")
         if d["answersTo"]:
@@ -232,7 +304,10 @@ def render_holder(a: dict[str, Any]) -> list[str]:
 
 def render_touching(a: dict[str, Any]) -> list[str]:
     """Lines for a place/programme: items that touch it, participations, targets and deadlines."""
-    lines = ["", "Items that touch it: " + (", ".join(str(i["number"]) for i in a["items"]) or "none")]
+    lines = [
+        "",
+        "Items that touch it: " + (", ".join(str(i["number"]) for i in a["items"]) or "none"),
+    ]
     for m in a["mentions"]:
         task = f".{m['taskNumber']}" if m.get("taskNumber") else ""
         other = f" {m['other']['label']}" if m.get("other") else ""
@@ -241,8 +316,9 @@ def render_touching(a: dict[str, Any]) -> list[str]:
         lines += quote_lines(m["evidence"], "      ")
     lines += ["", f"Targets and deadlines ({len(a['deadlines'])}):"]
     for t in a["deadlines"]:
-        due = f"due {t['due']} ({t['deadlineText']})" if t.get("due") else "no deadline"
-        lines.append(f"  {t['item']}.{t['taskNumber']} {t['kind']}: {t['label']} · {due} · {t['relation']}")
+        lines.append(
+            f"  {t['item']}.{t['taskNumber']} {t['kind']}: {t['label']}{due_text(t)} · {t['relation']}"
+        )
         lines += quote_lines(t["evidence"], "      ")
     lines += [f"NOTE: {n}" for n in a.get("notes", [])]
     return lines

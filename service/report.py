@@ -30,11 +30,13 @@ MONTHS = 12 * len(YEARS)
 # Views
 # ---------------------------------------------------------------------------------------------
 
+
 def report_data() -> dict[str, Any]:
     """The report of the served build (computed once per app, the graph is read-only)."""
-    from plankg import audit
     from plankg.service import state
     from plankg.service.api import service_runner
+
+    from plankg import audit
 
     cache = state().cache
     if "report" not in cache:
@@ -46,7 +48,7 @@ def local_link(iri: str) -> str:
     """An IRI minted under the server's BASE_IRI as a path on this server; others unchanged."""
     base = str(current_app.config.get("BASE_IRI") or "")
     if base and iri.startswith(base):
-        return "/" + iri[len(base):]
+        return "/" + iri[len(base) :]
     return iri
 
 
@@ -60,8 +62,11 @@ def report_page() -> Response:
 @bp.get("/report.csv")
 def report_csv() -> Response:
     """The audit report as CSV, one row per fact with its evidence."""
-    return Response(render_csv(report_data()), mimetype="text/csv",
-                    headers={"Content-Disposition": 'inline; filename="plankg-report.csv"'})
+    return Response(
+        render_csv(report_data()),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'inline; filename="plankg-report.csv"'},
+    )
 
 
 @bp.get("/report.md")
@@ -74,20 +79,30 @@ def report_markdown() -> Response:
 # HTML
 # ---------------------------------------------------------------------------------------------
 
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     """The Jinja environment over service/templates (usable without a Flask app)."""
-    return Environment(loader=PackageLoader("plankg.service", "templates"),
-                       autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+    return Environment(
+        loader=PackageLoader("plankg.service", "templates"),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
 
 
-def render_html(data: dict[str, Any], link: Link = lambda iri: iri,
-                trace_link: Link | None = None) -> str:
+def render_html(
+    data: dict[str, Any], link: Link = lambda iri: iri, trace_link: Link | None = None
+) -> str:
     """The report page; ``link`` maps IRIs to hrefs, ``trace_link`` (if any) an item number to its trace."""
     template = environment().get_template("report.html")
-    return template.render(report=data, link=link, trace_link=trace_link,
-                           timeline=timeline_svg(data["timeline"], link),
-                           generated=dt.date.today().isoformat())
+    return template.render(
+        report=data,
+        link=link,
+        trace_link=trace_link,
+        timeline=timeline_svg(data["timeline"], link),
+        generated=dt.date.today().isoformat(),
+    )
 
 
 def month_index(day: str) -> int:
@@ -103,17 +118,23 @@ def timeline_svg(entries: list[dict[str, Any]], link: Link = lambda iri: iri) ->
     plot = width - left - right
     month_w = plot / MONTHS
     height = top + row * max(len(entries), 1) + 12
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline" role="img" '
-             f'viewBox="0 0 {width} {height}" width="100%" '
-             f'aria-labelledby="timeline-title"><title id="timeline-title">Timeline of the plan\'s '
-             f'deadlines and milestones, {YEARS[0]}–{YEARS[-1]}</title>']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline" role="img" '
+        f'viewBox="0 0 {width} {height}" width="100%" '
+        f'aria-labelledby="timeline-title"><title id="timeline-title">Timeline of the plan\'s '
+        f"deadlines and milestones, {YEARS[0]}–{YEARS[-1]}</title>"
+    ]
     for m in range(MONTHS):
         x = left + m * month_w
         shade = "#f4f6f8" if (m // 3) % 2 == 0 else "#ffffff"
-        parts.append(f'<rect x="{x:.1f}" y="{top - 14}" width="{month_w:.1f}" height="{height - top + 8}" '
-                     f'fill="{shade}"/>')
-        parts.append(f'<text class="month" x="{x + month_w / 2:.1f}" y="{top - 4}" text-anchor="middle">'
-                     f'{m % 12 + 1}</text>')
+        parts.append(
+            f'<rect x="{x:.1f}" y="{top - 14}" width="{month_w:.1f}" height="{height - top + 8}" '
+            f'fill="{shade}"/>'
+        )
+        parts.append(
+            f'<text class="month" x="{x + month_w / 2:.1f}" y="{top - 4}" text-anchor="middle">'
+            f"{m % 12 + 1}</text>"
+        )
     for i, year in enumerate(YEARS):
         x = left + i * 12 * month_w
         parts.append(f'<line x1="{x:.1f}" y1="4" x2="{x:.1f}" y2="{height}" class="year-rule"/>')
@@ -128,14 +149,18 @@ def timeline_svg(entries: list[dict[str, Any]], link: Link = lambda iri: iri) ->
         ev = e["evidence"][0] if e["evidence"] else {}
         tip = f"item {e['item']}: {ev.get('quote', '')} [{ev.get('start')},{ev.get('end')}] · due {e['due']}"
         anchor, tx = ("start", cx + 9) if cx < width * 0.55 else ("end", cx - 9)
-        shape = (f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="6"/>' if e["kind"] == "milestone" else
-                 f'<rect x="{cx - 6:.1f}" y="{cy - 6:.1f}" width="12" height="12" transform="rotate(45 '
-                 f'{cx:.1f} {cy:.1f})"/>')
+        shape = (
+            f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="6"/>'
+            if e["kind"] == "milestone"
+            else f'<rect x="{cx - 6:.1f}" y="{cy - 6:.1f}" width="12" height="12" transform="rotate(45 '
+            f'{cx:.1f} {cy:.1f})"/>'
+        )
         parts.append(
             f'<a href="{escape(link(e["iri"]))}"><g class="event {escape(e["kind"])}" data-due="{escape(e["due"])}" '
             f'data-item="{e["item"]}"><title>{escape(tip)}</title>'
             f'<line x1="{left}" y1="{cy:.1f}" x2="{width - right}" y2="{cy:.1f}" class="guide"/>'
-            f'{shape}<text x="{tx:.1f}" y="{cy + 4:.1f}" text-anchor="{anchor}">{escape(label)}</text></g></a>')
+            f'{shape}<text x="{tx:.1f}" y="{cy + 4:.1f}" text-anchor="{anchor}">{escape(label)}</text></g></a>'
+        )
     parts.append("</svg>")
     return Markup("".join(parts))
 
@@ -144,8 +169,21 @@ def timeline_svg(entries: list[dict[str, Any]], link: Link = lambda iri: iri) ->
 # CSV and Markdown
 # ---------------------------------------------------------------------------------------------
 
-CSV_COLUMNS = ("pillar", "item", "item_title", "section", "kind", "label", "holder_type", "basis",
-               "due", "deadline_text", "quote", "start", "end")
+CSV_COLUMNS = (
+    "pillar",
+    "item",
+    "item_title",
+    "section",
+    "kind",
+    "label",
+    "holder_type",
+    "basis",
+    "due",
+    "deadline_text",
+    "quote",
+    "start",
+    "end",
+)
 
 
 def report_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
@@ -154,28 +192,76 @@ def report_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
     for p in data["pillars"]:
         for it in p["items"]:
             base = {"pillar": p["number"], "item": it["number"], "item_title": it["title"]}
-            rows.append({**base, "section": "item", "kind": "item", "label": it["title"], **span(it["evidence"])})
+            rows.append(
+                {
+                    **base,
+                    "section": "item",
+                    "kind": "item",
+                    "label": it["title"],
+                    **span(it["evidence"]),
+                }
+            )
             for slot in it["holders"]:
                 for h in slot["holders"]:
-                    rows.append({**base, "section": "responsibility", "kind": "holder", "label": h["label"],
-                                 "holder_type": slot["type"], "basis": h["basis"], **span(h["evidence"])})
+                    rows.append(
+                        {
+                            **base,
+                            "section": "responsibility",
+                            "kind": "holder",
+                            "label": h["label"],
+                            "holder_type": slot["type"],
+                            "basis": h["basis"],
+                            **span(h["evidence"]),
+                        }
+                    )
             for t in it["targets"]:
-                rows.append({**base, "section": "target", "kind": t["kind"], "label": t["label"],
-                             "due": t.get("due") or "", "deadline_text": t.get("deadlineText") or "",
-                             **span(t["evidence"])})
+                rows.append(
+                    {
+                        **base,
+                        "section": "target",
+                        "kind": t["kind"],
+                        "label": t["label"],
+                        "due": t.get("due") or "",
+                        "deadline_text": t.get("deadlineText") or "",
+                        **span(t["evidence"]),
+                    }
+                )
             for g in it["gaps"]["tasksWithoutHolder"]:
-                rows.append({**base, "section": "gap", "kind": "task without named holder",
-                             "label": f"task {g['item']}.{g['taskNumber']}",
-                             "holder_type": "implied: " + (g["impliedHolder"]["label"] or ""),
-                             "basis": "发文机关默认", **span(g["evidence"])})
+                rows.append(
+                    {
+                        **base,
+                        "section": "gap",
+                        "kind": "task without named holder",
+                        "label": f"task {g['item']}.{g['taskNumber']}",
+                        "holder_type": "implied: " + (g["impliedHolder"]["label"] or ""),
+                        "basis": "发文机关默认",
+                        **span(g["evidence"]),
+                    }
+                )
             for g in it["gaps"]["targetsWithoutDeadline"]:
-                rows.append({**base, "section": "gap", "kind": "target without deadline", "label": g["label"],
-                             **span(g["evidence"])})
+                rows.append(
+                    {
+                        **base,
+                        "section": "gap",
+                        "kind": "target without deadline",
+                        "label": g["label"],
+                        **span(g["evidence"]),
+                    }
+                )
     for h in data["gaps"]["holdersWithoutItem"]:
         ev = h["evidence"]
-        rows.append({"pillar": "", "item": ev[0]["item"] if ev else "", "item_title": "", "section": "gap",
-                     "kind": "holder with a duty but no item", "label": h["holder"]["label"],
-                     "holder_type": ", ".join(h["duties"]), **span(ev)})
+        rows.append(
+            {
+                "pillar": "",
+                "item": ev[0]["item"] if ev else "",
+                "item_title": "",
+                "section": "gap",
+                "kind": "holder with a duty but no item",
+                "label": h["holder"]["label"],
+                "holder_type": ", ".join(h["duties"]),
+                **span(ev),
+            }
+        )
     return rows
 
 
@@ -208,16 +294,25 @@ def cite(evidence: list[dict[str, Any]]) -> str:
 def render_markdown(data: dict[str, Any]) -> str:
     """The report as Markdown: summary, timeline table, then per pillar items, holders, targets, gaps."""
     c = data["counts"]
-    out = [f"# Audit report: {data['title']}", "",
-           f"{c['items']} items, {c['responsibilities']} responsibilities, {c['targets']} targets, "
-           f"{c['milestones']} milestones, {c['recurrences']} recurring duties. Gaps: "
-           f"{c['tasksWithoutHolder']} tasks with no named holder, {c['targetsWithoutDeadline']} targets "
-           f"without deadline, {c['holdersWithoutItem']} holders with a duty but no item.", "",
-           "Evidence is quoted with its [start,end) span in code points of the source file.", "",
-           f"## Timeline {YEARS[0]}–{YEARS[-1]}", "", "| due | as written | item | milestone / target | evidence |",
-           "|---|---|---|---|---|"]
-    out += [f"| {t['due']} | {md(t.get('deadlineText'))} | {t['item']} | {md(t['label'])} | {cite(t['evidence'])} |"
-            for t in data["timeline"]]
+    out = [
+        f"# Audit report: {data['title']}",
+        "",
+        f"{c['items']} items, {c['responsibilities']} responsibilities, {c['targets']} targets, "
+        f"{c['milestones']} milestones, {c['recurrences']} recurring duties. Gaps: "
+        f"{c['tasksWithoutHolder']} tasks with no named holder, {c['targetsWithoutDeadline']} targets "
+        f"without deadline, {c['holdersWithoutItem']} holders with a duty but no item.",
+        "",
+        "Evidence is quoted with its [start,end) span in code points of the source file.",
+        "",
+        f"## Timeline {YEARS[0]}–{YEARS[-1]}",
+        "",
+        "| due | as written | item | milestone / target | evidence |",
+        "|---|---|---|---|---|",
+    ]
+    out += [
+        f"| {t['due']} | {md(t.get('deadlineText'))} | {t['item']} | {md(t['label'])} | {cite(t['evidence'])} |"
+        for t in data["timeline"]
+    ]
     for p in data["pillars"]:
         out += ["", f"## {p['number']}. {p['title']}"]
         for it in p["items"]:
@@ -227,16 +322,26 @@ def render_markdown(data: dict[str, Any]) -> str:
                 out.append(f"- **{slot['type']}**: {names}")
             if it["targets"]:
                 out += ["", "| kind | target | due | evidence |", "|---|---|---|---|"]
-                out += [f"| {t['kind']} | {md(t['label'])} | {md(t.get('due') or 'no deadline')} | "
-                        f"{cite(t['evidence'])} |" for t in it["targets"]]
+                out += [
+                    f"| {t['kind']} | {md(t['label'])} | {md(t.get('due') or 'no deadline')} | "
+                    f"{cite(t['evidence'])} |"
+                    for t in it["targets"]
+                ]
             gaps = it["gaps"]
             if gaps["tasksWithoutHolder"] or gaps["targetsWithoutDeadline"]:
                 out.append("")
-                out += [f"- gap: task {g['item']}.{g['taskNumber']} names no holder (implied: "
-                        f"{g['impliedHolder']['label']}) {cite(g['evidence'])}" for g in gaps["tasksWithoutHolder"]]
-                out += [f"- gap: target {md(g['label'])} has no deadline {cite(g['evidence'])}"
-                        for g in gaps["targetsWithoutDeadline"]]
+                out += [
+                    f"- gap: task {g['item']}.{g['taskNumber']} names no holder (implied: "
+                    f"{g['impliedHolder']['label']}) {cite(g['evidence'])}"
+                    for g in gaps["tasksWithoutHolder"]
+                ]
+                out += [
+                    f"- gap: target {md(g['label'])} has no deadline {cite(g['evidence'])}"
+                    for g in gaps["targetsWithoutDeadline"]
+                ]
     out += ["", "## Holders with a duty but no item of their own", ""]
-    out += [f"- {h['holder']['label']}: {', '.join(h['duties'])} {cite(h['evidence'])}"
-            for h in data["gaps"]["holdersWithoutItem"]] or ["- none"]
+    out += [
+        f"- {h['holder']['label']}: {', '.join(h['duties'])} {cite(h['evidence'])}"
+        for h in data["gaps"]["holdersWithoutItem"]
+    ] or ["- none"]
     return "\n".join(out) + "\n"
