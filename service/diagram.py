@@ -105,8 +105,9 @@ def build_chain(rows: Iterable[Sequence[Any]], href: Callable[[str], str | None]
         key = (_text(holder), _text(rtype))
         box = boxes.get(key)
         if box is None:
-            box = boxes[key] = Box(key, _text(holder), _text(hzh), _text(hen), _text(tzh), _text(ten),
-                                   int(rank) if rank is not None else 99, href(_text(holder)))
+            box = boxes[key] = Box(key, _text(holder), _text(hzh), _text(hen), _text(tzh),
+                                   _text(ten), int(rank) if rank is not None else 99,
+                                   href(_text(holder)))
         box.responsibilities.add(_text(resp))
         box.focus = box.focus or _text(resp) in seeds or _text(holder) == focus_holder
         if number is not None:
@@ -203,7 +204,8 @@ def _arrow(low: Box, high: Box) -> str:
         d = f"M{x1:.1f},{y1:.1f} C{x1:.1f},{mid:.1f} {x2:.1f},{mid:.1f} {x2:.1f},{y2 + 2:.1f}"
     title = f"{low.label} {low.type_zh} → {high.label} {high.type_zh}"
     return (f'<path class="chain-arrow" d="{d}" fill="none" stroke="{ARROW}" stroke-width="1.6" '
-            f'marker-end="url(#chain-arrowhead)"><title>{escape(title)} (answers to)</title></path>')
+            f'marker-end="url(#chain-arrowhead)"><title>{escape(title)} (answers to)</title>'
+            "</path>")
 
 
 def _box(box: Box, focus_holder: str | None) -> str:

@@ -16,9 +16,8 @@ Cool URIs choice: **200 with ``Vary: Accept``** (no 303 hop). One IRI, several r
 - Hash IRIs (``.../span/808-1093#quote``) are served by their document (``.../span/808-1093``),
   whose RDF includes the fragments' triples and whose page has an anchor per fragment.
 - Unknown IRIs: 404, an HTML page for browsers and one line of text for RDF clients.
-- ``/ontology`` serves the ontology named graph: an HTML page of its terms for browsers (anchors
-  are the terms' local names, so ``/ontology#WorkItem`` lands on the class), Turtle or RDF/XML
-  (``/ontology.ttl``, ``/ontology.owl``) for RDF clients.
+- ``/ontology`` serves the ontology named graph the same way: an HTML page of its terms for
+  browsers (service/ontology.py), Turtle, RDF/XML (``/ontology.owl``), JSON-LD or N-Triples.
 
 All SPARQL lives in ``queries/resource-*.rq`` (and ``responsibility-diagram.rq``, ``plan-text.rq``,
 ``ontology-terms.rq``) and runs on the query workers, bound with the resource IRI.
@@ -35,7 +34,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, render_template, request
 from markupsafe import Markup
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, SKOS
+from rdflib.namespace import RDF, RDFS, SKOS
 
 from plankg.config import ONTOLOGY_IRI, ONTOLOGY_NS
 from plankg.service import conneg, state
@@ -454,7 +453,8 @@ def render_page(iri: str, path: str, outbound: list[tuple[Any, ...]],
     inbound = group_properties(inbound_rows, inbound=True)
     zh, en = labels_of(properties)
     if not zh and not en:
-        zh = next((v.text for pv in properties if pv.prop.iri == PLAN + "quote" for v in pv.values), "")
+        quotes = [v.text for pv in properties if pv.prop.iri == PLAN + "quote" for v in pv.values]
+        zh = quotes[0] if quotes else ""
     holds = any(pv.prop.iri == PLAN + "holder" for pv in inbound)
     types = {v.iri for pv in properties if pv.prop.iri == str(RDF.type) for v in pv.values if v.iri}
     type_terms = [v for pv in properties if pv.prop.iri == str(RDF.type) for v in pv.values
@@ -541,156 +541,15 @@ def describe_subject(source: Graph, subject: URIRef) -> Graph:
 
 
 # ---------------------------------------------------------------------------------------------
-# The ontology
+# The ontology (service/ontology.py renders it)
 # ---------------------------------------------------------------------------------------------
-
-@dataclass
-class OntologyTerm:
-    """A class, property or concept on the ontology page."""
-
-    anchor: str
-    iri: str
-    curie: str
-    zh: str
-    en: str
-    definition: str
-    facts: list[tuple[str, list[Term]]] = field(default_factory=list)
-
-
-def ontology_graph() -> Graph:
-    """The ontology named graph as served (cached per app)."""
-    cache = state().cache
-    if "ontology-graph" not in cache:
-        body = construct("ontology-terms", "nt", graph=base_iri() + "graph/ontology")
-        g = Graph(bind_namespaces="none")
-        g.parse(data=body.decode("utf-8"), format="nt")
-        for prefix, ns in prefixes().items():
-            g.bind(prefix, ns)
-        cache["ontology-graph"] = g
-    return cache["ontology-graph"]
-
-
-def lang_value(g: Graph, s: URIRef, p: URIRef, lang: str) -> str:
-    """A literal of ``s p`` in one language ('' when none)."""
-    for o in g.objects(s, p):
-        if isinstance(o, Literal) and (o.language or "").lower().startswith(lang):
-            return str(o)
-    return ""
-
-
-def term_link(g: Graph, node: Any) -> Term:
-    """A term of the ontology page: linked to its anchor (ours) or to its IRI (reused)."""
-    if isinstance(node, Literal):
-        return literal_term(node)
-    if isinstance(node, BNode):
-        items = list(g.items(node)) if (node, RDF.first, None) in g else []
-        if items:
-            return Term(" ∘ ".join(curie(str(i)) for i in items))
-        return Term("(anonymous)")
-    iri = str(node)
-    zh = lang_value(g, node, RDFS.label, "zh")
-    href = "#" + iri[len(ONTOLOGY_NS):] if iri.startswith(ONTOLOGY_NS) else iri
-    return Term(curie(iri), iri, href, zh)
-
-
-FACTS: tuple[tuple[str, URIRef], ...] = (
-    ("subclass of", RDFS.subClassOf), ("subproperty of", RDFS.subPropertyOf),
-    ("domain", RDFS.domain), ("range", RDFS.range), ("inverse of", OWL.inverseOf),
-    ("property chain", OWL.propertyChainAxiom), ("equivalent to", OWL.equivalentClass),
-    ("type", RDF.type), ("in scheme", SKOS.inScheme), ("broader", SKOS.broader),
-    ("also called", SKOS.altLabel), ("chain rank", URIRef(PLAN + "chainRank")),
-    ("duration", URIRef(PLAN + "duration")),
-)
-HIDDEN_TYPES = {OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty,
-                OWL.NamedIndividual, SKOS.Concept, SKOS.ConceptScheme}
-
-
-def ontology_term(g: Graph, s: URIRef) -> OntologyTerm:
-    """One term with its labels, definition and axioms."""
-    iri = str(s)
-    facts = []
-    for name, p in FACTS:
-        values = [term_link(g, o) for o in g.objects(s, p)
-                  if not (p == RDF.type and o in HIDDEN_TYPES)]
-        if values:
-            facts.append((name, sorted(values, key=lambda t: t.text)))
-    definition = (lang_value(g, s, SKOS.definition, "en") or lang_value(g, s, SKOS.definition, "zh")
-                  or lang_value(g, s, RDFS.comment, "en"))
-    return OntologyTerm(iri[len(ONTOLOGY_NS):], iri, curie(iri), lang_value(g, s, RDFS.label, "zh")
-                        or lang_value(g, s, SKOS.prefLabel, "zh"),
-                        lang_value(g, s, RDFS.label, "en") or lang_value(g, s, SKOS.prefLabel, "en"),
-                        definition, facts)
-
-
-def ours(g: Graph, kind: URIRef) -> list[URIRef]:
-    """Subjects of one rdf:type in the plan: namespace, by local name."""
-    return sorted((s for s in set(g.subjects(RDF.type, kind))
-                   if isinstance(s, URIRef) and str(s).startswith(ONTOLOGY_NS)), key=str)
-
-
-def ontology_sections(g: Graph) -> list[tuple[str, str, list[OntologyTerm]]]:
-    """(anchor, heading, terms): classes, properties, then each concept scheme's concepts."""
-    sections = [("classes", "Classes 类", [ontology_term(g, s) for s in ours(g, OWL.Class)]),
-                ("object-properties", "Object properties 对象属性",
-                 [ontology_term(g, s) for s in ours(g, OWL.ObjectProperty)]),
-                ("datatype-properties", "Datatype properties 数据属性",
-                 [ontology_term(g, s) for s in ours(g, OWL.DatatypeProperty)]),
-                ("annotation-properties", "Annotation properties 注释属性",
-                 [ontology_term(g, s) for s in ours(g, OWL.AnnotationProperty)])]
-    concepts = set(ours(g, SKOS.Concept))
-    for scheme in ours(g, SKOS.ConceptScheme):
-        members = sorted((c for c in concepts if (c, SKOS.inScheme, scheme) in g), key=str)
-        head = ontology_term(g, scheme)
-        title = f"{head.en or head.anchor} {head.zh}".strip()
-        sections.append((head.anchor, f"Concept scheme: {title}",
-                         [head] + [ontology_term(g, c) for c in members]))
-        concepts -= set(members)
-    others = [s for s in ours(g, OWL.NamedIndividual) if s not in set(ours(g, SKOS.Concept))]
-    others += sorted(concepts, key=str)
-    if others:
-        sections.append(("individuals", "Other individuals 其他个体",
-                         [ontology_term(g, s) for s in others]))
-    return [s for s in sections if s[2]]
-
-
-def render_ontology() -> str:
-    """The ontology's HTML documentation (cached per app)."""
-    cache = state().cache
-    if "ontology-html" not in cache:
-        g = ontology_graph()
-        onto = URIRef(ONTOLOGY_IRI)
-        header = ontology_term(g, onto)
-        meta = {
-            "title_zh": lang_value(g, onto, URIRef("http://purl.org/dc/terms/title"), "zh"),
-            "title_en": lang_value(g, onto, URIRef("http://purl.org/dc/terms/title"), "en"),
-            "description": lang_value(g, onto, URIRef("http://purl.org/dc/terms/description"), "en"),
-            "version": str(g.value(onto, OWL.versionInfo) or ""),
-            "license": str(g.value(onto, URIRef("http://purl.org/dc/terms/license")) or ""),
-        }
-        cache["ontology-html"] = render_template(
-            "ontology.html", iri=ONTOLOGY_IRI, ns=ONTOLOGY_NS, meta=meta, header=header,
-            sections=ontology_sections(g), triples=len(g),
-            alternates=alternates("/ontology", ONTOLOGY_SUFFIXES))
-    return cache["ontology-html"]
-
-
-def ontology_rdf(key: str) -> bytes:
-    """The ontology serialised (Turtle sorted for diffs; cached per app and format)."""
-    cache = state().cache.setdefault("ontology-rdf", {})
-    if key not in cache:
-        g = ontology_graph()
-        fmt = "longturtle" if key == "turtle" else key
-        if key == "json-ld":
-            cache[key] = g.serialize(format="json-ld", context=prefixes(), encoding="utf-8")
-        else:
-            cache[key] = g.serialize(format=fmt, encoding="utf-8")
-    return cache[key]
-
 
 @bp.route("/ontology")
 @bp.route("/ontology<any('.html', '.ttl', '.owl', '.rdf', '.jsonld', '.nt'):suffix>")
 def ontology(suffix: str | None = None) -> Response:
-    """The ontology at its IRI: documentation for browsers, Turtle / OWL (RDF/XML) for RDF clients."""
+    """The ontology at its IRI: documentation for browsers, Turtle / OWL for RDF clients."""
+    from plankg.service.ontology import ontology_rdf, render_ontology
+
     fixed = ONTOLOGY_SUFFIXES[suffix] if suffix else None
     key = choose_format(fixed)
     if key == "html":
