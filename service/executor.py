@@ -316,12 +316,25 @@ class _SyntaxProblem(Exception):
         return cls(int(m.group(1)), int(m.group(2)), expected.replace("\n", " "), text)
 
 
+def _from_ox(term: Any) -> Any:
+    """An rdflib term for a pyoxigraph one; simple literals stay simple (no explicit ^^xsd:string)."""
+    from oxrdflib._converter import from_ox
+    from rdflib import Literal
+    from rdflib.namespace import XSD
+
+    out = from_ox(term)
+    if isinstance(out, Literal) and out.datatype == XSD.string:
+        return Literal(str(out))
+    return out
+
+
 def _wrap_oxigraph(answer: Any) -> Any:
     """An rdflib Result over a pyoxigraph answer (as oxrdflib builds it)."""
     import pyoxigraph as ox
-    from oxrdflib._converter import from_ox
     from rdflib import Graph, Variable
     from rdflib.query import Result
+
+    from_ox = _from_ox
 
     if isinstance(answer, ox.QueryBoolean):
         out = Result("ASK")
