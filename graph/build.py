@@ -224,7 +224,8 @@ class GraphBuilder:
         self.add(node, PLAN.value, Literal(Decimal(d["value"]), datatype=XSD.decimal))
         self.add(node, PLAN.unitText, Literal(d["unit"]))
         self.add(node, PLAN.counts, Literal(d["counts"]) if d.get("counts") else None)
-        self.label(node, f"{d['counts'] or ''}{d['surface']}".strip(), f"target {d['value']} {d['unit']}")
+        self.label(node, _target_label(self.plan.text[f.evidence.start:f.evidence.end], d["surface"], d.get("counts")),
+                   f"target {d['value']} {d['unit']}")
         if f.evidence.task:
             self.add(self._task_of(f), PLAN.hasTarget, node)
         self.add(node, PLAN.modality, PLAN[d["modality"]] if d.get("modality") else None)
@@ -236,7 +237,9 @@ class GraphBuilder:
         self.add(node, RDF.type, PLAN.Milestone)
         self.add(node, PLAN.event, Literal(d["event"]))
         self.add(node, PLAN.phase, Literal(d["phase"]) if d.get("phase") else None)
-        self.label(node, self.plan.text[f.evidence.start:f.evidence.end], f"milestone: {d['event']} by {d['due'].end_date}")
+        clause, who = self.plan.text[f.evidence.start:f.evidence.end], d.get("concerns")
+        named = who is None or any(n in clause for n in {who.name, *who.alt})
+        self.label(node, clause if named else f"{who.name}:{clause}", f"milestone: {d['event']} by {d['due'].end_date}")
         if f.evidence.task:
             self.add(self._task_of(f), PLAN.hasMilestone, node)
         self.add(node, PLAN.modality, PLAN[d["modality"]] if d.get("modality") else None)
@@ -360,3 +363,11 @@ class GraphBuilder:
             self.add(iri, RDF.type, OWL.NamedIndividual)
         return links
 
+
+
+def _target_label(clause: str, surface: str, counts: str | None) -> str:
+    """The shortest run of the clause holding both the quantity and what it counts (7个乡镇, 新建中小学校9所)."""
+    at = clause.find(surface)
+    if not counts or at < 0 or (c := clause.find(counts)) < 0:
+        return f"{counts or ''}{surface}"
+    return clause[min(at, c):max(at + len(surface), c + len(counts))]
