@@ -214,7 +214,7 @@ class FactFinder:
         holders: list[Entity] = []
         pos = cs + lead
         for m in ms:
-            if m.start != pos:
+            if m.start not in (pos, cs) or (m.start == cs and pos != cs + lead):
                 break
             e = m.entity
             if e.kind == "place":

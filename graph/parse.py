@@ -25,6 +25,8 @@ ITEM_RE = re.compile(
     rf"^(?:(?P<arabic>\d{{1,3}})\s*[.、\uff0e](?!\d)|[(\uff08](?P<cn>[{CN_DIGITS}]{{1,3}})[)\uff09])\s*")
 TITLE_RE = re.compile(r"^[^。,\uff0c;\uff1b]{2,50}(?:工作要点|工作计划|工作安排|工作思路|要点)$")
 DATE_RE = re.compile(rf"^[\d{CN_DIGITS}]{{4}}年[\d{CN_DIGITS}]{{1,2}}月(?:[\d{CN_DIGITS}]{{1,3}}日)?$")
+# 一、加强党建。… : a top-level heading with sentences after it is an item when the plan has no others.
+CN_ITEM_RE = re.compile(rf"^(?P<cnitem>[{CN_DIGITS}]{{1,3}})、(?=[^。\n]{{2,60}}。)")
 PREAMBLE_NUM_RE = re.compile(r"^\d{1,3}(?![\d年月.%])")
 ANNEX_RE = re.compile(r"^附件\s*[:\uff1a\d]")
 SENTENCE_END = "。;\uff1b!\uff01?\uff1f"
@@ -99,6 +101,7 @@ class Plan:
     pillars: list[Pillar] = field(default_factory=list)
     items: list[Item] = field(default_factory=list)
     annexes: list[Span] = field(default_factory=list)
+    sections: list[Span] = field(default_factory=list)  # sub-headings between pillars and items
     skipped: list[str] = field(default_factory=list)  # what the parser dropped, and why
 
     def item(self, key: str | int) -> Item:
@@ -164,10 +167,16 @@ def parse_plan(path: Path, text: str | None = None, sha256: str = "") -> Plan:
     current_item: Item | None = None
     preamble: list[tuple[int, int, str]] = []  # lines before the body starts
     body_started = False
-    for n, start, line in _lines(text):
+    lines = _lines(text)
+    item_re, section_style = _item_style(lines)
+    for n, start, line in lines:
         if not line.strip():
             continue
-        m_item = ITEM_RE.match(line)
+        m_item = item_re.match(line)
+        if m_item and section_style and m_item[section_style]:
+            plan.sections.append(Span(start, start + len(line)))  # (一) above 1. items: a sub-heading
+            current_item, body_started = None, True
+            continue
         m_pillar = None if m_item else _pillar_at(line)
         if m_pillar:
             before = line[: m_pillar.start()]
@@ -177,8 +186,9 @@ def parse_plan(path: Path, text: str | None = None, sha256: str = "") -> Plan:
             current_pillar = _new_pillar(plan, m_pillar, n, start)
             current_item = None
             body_started = True
-        elif m_item and (body_started or plan.intro is not None):
+        elif m_item and (body_started or plan.intro is not None or _item_number(m_item) == 1):
             current_item = _new_item(plan, m_item, current_pillar, n, start, line)
+            body_started = True
         elif m_item or (not body_started and plan.intro is None and PREAMBLE_NUM_RE.match(line)):
             preamble.append((n, start, line))  # numbered lines before the intro: checked below
         elif ANNEX_RE.match(line):
@@ -195,6 +205,27 @@ def parse_plan(path: Path, text: str | None = None, sha256: str = "") -> Plan:
     _check(plan)
     plan.year = _year(plan)
     return plan
+
+
+def _item_style(lines: list[tuple[int, int, str]]) -> tuple[re.Pattern[str], str | None]:
+    """The item pattern for this plan, and which numbering (if any) marks sub-headings instead.
+
+    With both (一) and 1. numbering, (一) lines are sub-headings and 1. lines the items; with
+    neither, 一、 lines that carry sentences are the items.
+    """
+    found = [m for _, _, line in lines if (m := ITEM_RE.match(line))]
+    arabic, paren = any(m["arabic"] for m in found), any(m["cn"] for m in found)
+    if not found and any(CN_ITEM_RE.match(line) for _, _, line in lines):
+        return CN_ITEM_RE, None
+    return ITEM_RE, ("cn" if arabic and paren else None)
+
+
+def _item_number(m: re.Match[str]) -> int:
+    """The number an item marker gives (1. / (一) / 一、)."""
+    groups = m.groupdict()
+    if groups.get("arabic"):
+        return int(groups["arabic"])
+    return chinese_number(groups.get("cn") or groups["cnitem"])
 
 
 def _continue(plan: Plan, item: Item | None, preamble: list, n: int, start: int, line: str,
@@ -224,7 +255,7 @@ def _new_pillar(plan: Plan, m: re.Match[str], n: int, line_start: int) -> Pillar
 
 
 def _new_item(plan: Plan, m: re.Match[str], pillar: Pillar | None, n: int, start: int, line: str) -> Item:
-    number = int(m["arabic"]) if m["arabic"] else chinese_number(m["cn"])
+    number = _item_number(m)
     prev = plan.items[-1] if plan.items else None
     restart = prev is not None and pillar is not None and prev.pillar != pillar.number and number == 1
     expected = 1 if (prev is None or restart) else prev.number + 1
@@ -232,7 +263,7 @@ def _new_item(plan: Plan, m: re.Match[str], pillar: Pillar | None, n: int, start
         problem = "repeated" if prev and number <= prev.number else "out of sequence"
         raise SourceError(f"item number {m.group(0).strip()} is {problem}: expected item {expected}",
                           path=plan.path, line=n, column=1, item=number)
-    restarting = restart or any(it.key != str(it.number) for it in plan.items) or bool(m["cn"])
+    restarting = restart or any(it.key != str(it.number) for it in plan.items) or bool(m.groupdict().get("cn"))
     key = f"{pillar.number}.{number}" if (restarting and pillar) else str(number)
     body_start = start + m.end()
     item = Item(start=start, end=start + len(line), number=number, key=key, label=m.group(0).strip(),

@@ -31,7 +31,7 @@ from plankg.graph.facts import FactFinder
 from plankg.graph.ids import Ids
 from plankg.graph.parse import Plan, parse_plan
 from plankg.graph.reason import entailments
-from plankg.graph.recognise import Recogniser, slug
+from plankg.graph.recognise import Recogniser, gazetteer, slug
 from plankg.graph.validate import validate_graph
 from plankg.ontology.model import bind_prefixes, build_ontology
 
@@ -39,6 +39,8 @@ log = logging.getLogger(__name__)
 
 DEFAULT_SOURCE = "luzhou-2014-education-work-plan.txt"
 AUTHORITY_RE = re.compile(r"^(.{2,12}?(?:教育局|教育厅|教育委员会|教委|教育和体育局|教育体育局))")
+NAMED_AUTHORITY_RE = re.compile(r"[\u4e00-\u9fff]{2,5}?[市县区州](?:教育局|教育和体育局|教育体育局)")
+UNKNOWN_AUTHORITY = "发文机关"
 
 
 def default_sources() -> list[Path]:
@@ -82,10 +84,11 @@ def build_plan(path: Path, ids: Ids) -> BuiltPlan:
     key = cur.key or plan_key(path)
     title = cur.plan.get("title") or plan.title or path.stem
     m = AUTHORITY_RE.match(title)
-    authority = cur.plan.get("authority") or (m[1] if m else None)
+    authority = cur.plan.get("authority") or (m[1] if m else None) or guess_authority(plan)
     if not authority:
-        raise SourceError("cannot tell which body issued the plan: give it a title line such as "
-                          "'XX市教育局2015年工作要点' or a curation file", path=str(path), line=1)
+        log.warning("%s: cannot tell which body issued the plan (no title line such as "
+                    "'XX市教育局2015年工作要点', no curation file); calling it %s", path, UNKNOWN_AUTHORITY)
+        authority = UNKNOWN_AUTHORITY
     rec = Recogniser(authority, cur.plan.get("authority_en"))
     rec.prime(plan.text)
     finder = FactFinder(plan, rec, key, C.item_programmes(plan, cur, key))
@@ -99,6 +102,18 @@ def build_plan(path: Path, ids: Ids) -> BuiltPlan:
     meta = PlanMeta(key, title, cur.plan.get("title_en") or f"{title} (work plan)", rec.authority)
     graph = GraphBuilder(plan, meta, facts, rec, ids).build()
     return BuiltPlan(key, str(path), ids.graph(key), graph, plan, title)
+
+
+def guess_authority(plan: Plan) -> str | None:
+    """The issuing bureau named in the text (XX市教育局), or the city most named + 教育局 when it says 市教育局."""
+    named = Counter(NAMED_AUTHORITY_RE.findall(plan.text))
+    if named:
+        return named.most_common(1)[0][0]
+    if "市教育局" not in plan.text:
+        return next((g for g in ("县教育局", "区教育局") if g in plan.text), None)
+    cities = Counter({p["name"]: plan.text.count(p["name"][:-1]) for p in gazetteer()["places"] if p["type"] == "City"})
+    city, hits = cities.most_common(1)[0]
+    return f"{city}教育局" if hits else None
 
 
 def run_build(sources: list[Path] | None = None, out: Path | None = None, base_iri: str | None = None,

@@ -183,8 +183,8 @@ class Recogniser:
         """市教育局安全信访科 -> the department 安全信访科 of the plan's authority."""
         out = []
         alts = "|".join(map(re.escape, sorted({self.authority.name, *self.authority.alt}, key=len, reverse=True)))
-        pattern = (rf"(?:{alts})([{CJK}]{{2,6}}?(?:科|处|室|办公室|中心))(?=[{CJK}])"
-                   rf"|(?:^|(?<=[,\uff0c;\uff1b。]))([{CJK}]{{2,6}}?科)(?=担负|负责|牵头|要|每)")
+        pattern = (rf"(?:{alts})([{CJK}]{{2,6}}?(?:科|股|处|室|办公室|中心))(?=[{CJK}])"
+                   rf"|(?:^|(?<=[,\uff0c;\uff1b。]))([{CJK}]{{2,6}}?[科股])(?=担负|负责|牵头|要|每)")
         for m in re.finditer(pattern, text):
             name = m[1] or m[2]
             if name in ("安全办公室",):

@@ -19,7 +19,7 @@ from plankg.graph.parse import read_source
 from plankg.graph.pipeline import default_sources, run_build
 
 DATA = Path(__file__).resolve().parent / "data"
-OTHER_PLANS = sorted((DATA / "plans").glob("*.txt"))
+OTHER_PLANS = [DATA / "plans" / "yibin-2015-education-work-plan.txt", DATA / "plans" / "deyang-2016-education-work-plan.txt"]
 FACTS = (PLAN.Responsibility, PLAN.Target, PLAN.Milestone, PLAN.Recurrence, PLAN.Participation, PLAN.Mention)
 
 
@@ -218,3 +218,19 @@ def test_cli_query_named_and_file(build_dir: Path, tmp_path: Path) -> None:
     assert json.loads(j.stdout)[0]["title"] == "国家学生体质健康标准"
     unknown = plankg("query", "no-such-query", "--from", str(build_dir))
     assert unknown.returncode == 2 and "no query named" in unknown.stderr
+
+
+def test_issuer_found_in_the_text_when_there_is_no_title(tmp_path: Path) -> None:
+    result = run_build([DATA / "plans" / "county-2017-three-level-work-plan.txt",
+                        DATA / "plans" / "gulin-2016-flat-work-plan.txt"], out=tmp_path / "b")
+    quads = Dataset()
+    quads.parse(tmp_path / "b" / "plankg.nq", format="nquads")
+    ds = Graph()
+    for s, p, o, _ in quads.quads():
+        ds.add((s, p, o))
+    publishers = {str(ds.value(ds.value(URIRef(f"https://w3id.org/plankg/id/plan/{p.key}"),
+                                        URIRef("http://purl.org/dc/terms/publisher")), RDFS.label))
+                  for p in result.plans}
+    assert publishers == {"县教育局", "古蔺县教育局"}
+    specific = set(ds.subjects(PLAN.responsibilityType, PLAN.SpecificWorkResponsibility))
+    assert {str(ds.value(ds.value(r, PLAN.holder), RDFS.label)) for r in specific} == {"安全股"}

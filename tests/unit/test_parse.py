@@ -122,3 +122,18 @@ def test_read_source_returns_digest() -> None:
     text, digest = read_source(default_sources()[0])
     assert len(text) == 7935
     assert re.fullmatch("[0-9a-f]{64}", digest)
+
+
+def test_three_levels_make_the_parenthesised_lines_sub_headings() -> None:
+    plan = parse_plan(PLANS / "county-2017-three-level-work-plan.txt")
+    assert [len(p.items) for p in plan.pillars] == [3, 1]
+    assert [i.key for i in plan.items] == ["1", "2", "3", "4"]
+    assert [plan.text[s.start:s.end] for s in plan.sections] == ["(一)落实安全责任", "(二)加强安全教育", "(一)改善办学条件"]
+    assert plan.title is None and plan.intro is not None
+
+
+def test_top_level_chinese_numbered_lines_with_sentences_are_items() -> None:
+    plan = parse_plan(PLANS / "gulin-2016-flat-work-plan.txt")
+    assert plan.pillars == []
+    assert [(i.number, i.title) for i in plan.items] == [(1, "加强安全管理"), (2, "推进均衡发展"), (3, "加强教师队伍建设")]
+    assert plan.title == "古蔺县教育局2016年工作要点"
