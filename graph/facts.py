@@ -373,7 +373,7 @@ class FactFinder:
             typ = "PilotProgramme" if "试点" in name else "DemonstrationProgramme" if "示范" in name else "Programme"
             prog = self.out.programmes.setdefault(
                 key, Programme(key, name, typ, LEVELS.get(level[0]) if level else None, item=item.key))
-            start = base + m.start() + (len(m[0]) - len(m[0].lstrip("实施启动推出推进继续开展")) if m["bare"] else 0)
+            start = base + (m.start("bare") if m["bare"] else m.start())
             self._add("mention", self._ev(start, base + m.end(), item, task),
                       entity=Entity("programme", prog.key, prog.name, prog.type), surface=self.text[start:base + m.end()])
 
