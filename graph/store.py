@@ -7,8 +7,9 @@ Two stores, chosen by the STORE setting:
 - ``memory``: rdflib's own in-memory store and SPARQL engine (slow joins; kept as the reference).
 
 Either way the SPARQL default graph is the union of all graphs (Fuseki's ``unionDefaultGraph``):
-``Dataset(default_union=True)`` makes rdflib ask oxrdflib for ``use_default_graph_as_union``, and
-rdflib's own engine evaluates over the whole conjunctive graph.
+for Oxigraph the set union is copied into the store's default graph at load (its own union mode
+repeats a triple once per graph that holds it); rdflib's engine evaluates over the conjunctive graph
+(``Dataset(default_union=True)``). Named graphs stay as built, for GRAPH patterns and FROM NAMED.
 """
 
 from __future__ import annotations
@@ -84,9 +85,10 @@ def load_dataset(build_dir: str | Path, store: str = "oxigraph",
             raise DataFileError(f"--data {path}: no such file")
         file_format(path)
     if store == "oxigraph":
-        ds = Dataset(store="Oxigraph", default_union=True)
+        ds = Dataset(store="Oxigraph")
         for path, _ in files:
             _load_oxigraph(ds, path)
+        _materialise_union(ds)
     else:
         ds = Dataset(default_union=True)
         for path, _ in files:
@@ -108,6 +110,21 @@ def _load_oxigraph(ds: Dataset, path: Path) -> None:
                    base_iri=path.resolve().as_uri())
     except (SyntaxError, ValueError, OSError) as exc:
         raise DataFileError(f"{path}: {exc}") from exc
+
+
+def _materialise_union(ds: Dataset) -> None:
+    """Copy every triple of every named graph into the default graph, once.
+
+    Oxigraph 0.5's union-default-graph mode yields a triple once per graph that holds it
+    (oxigraph/oxigraph#1919, fixed after 0.5.13): plans that describe the same place or body gave
+    duplicated rows. A real default graph that is the set union has no such problem.
+    """
+    import pyoxigraph as ox
+
+    inner: ox.Store = ds.store._inner  # type: ignore[attr-defined]
+    default = ox.DefaultGraph()
+    inner.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, default)
+                      for q in list(inner.quads_for_pattern(None, None, None, None)) if q.graph_name != default)
 
 
 def _load_memory(ds: Dataset, path: Path) -> None:

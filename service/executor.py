@@ -251,12 +251,9 @@ class Engine:
 
         inner: ox.Store = self.dataset.store._inner
         kwargs: dict[str, Any] = {}
-        if job.default_graphs is None and job.named_graphs is None:
-            # FROM / FROM NAMED in the text define the dataset; otherwise the default graph is
-            # the union of all graphs (pyoxigraph ignores FROM when asked for the union).
-            if not inspect_query(job.text).dataset_clause:
-                kwargs["use_default_graph_as_union"] = True
-        else:
+        # Without FROM or default-graph-uri the default graph is the store's own, which
+        # graph/store.py fills with the set union of all graphs.
+        if job.default_graphs is not None or job.named_graphs is not None:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs or ()]
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs or ()]
         try:
