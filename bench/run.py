@@ -90,76 +90,6 @@ def log(msg: str) -> None:
 # Queries
 # ---------------------------------------------------------------------------------------------
 
-def with_values(text: str, values: str) -> str:
-    """Add a VALUES block before the closing brace of the WHERE clause."""
-    lines = text.splitlines(keepends=True)
-    i = next((n for n, ln in enumerate(lines) if ln.strip() and not ln.lstrip().startswith(("#", "PREFIX", "prefix"))),
-             len(lines))
-    head, body = "".join(lines[:i]), "".join(lines[i:])
-    start = body.find("{")
-    if start < 0:
-        return text
-    end = _matching_brace(body, start)
-    return f"{head}{body[:end]}{values}\n{body[end:]}"
-
-
-def bind(text: str, values: dict[str, str], form: str) -> str:
-    """The query with its parameters bound, as initBindings would (so every engine sees constants).
-
-    Each ``?param`` of the query pattern (and of a CONSTRUCT template) is replaced by its term; a
-    SELECT/ASK also gets ``VALUES (?param ...) { (term ...) }`` at the end of its WHERE clause so that
-    projected and grouped parameters keep their value. Only a VALUES block (the protocol's way, as
-    ``plankg query --endpoint`` does) is not enough: a FILTER in a nested group (trace-lookup's
-    UNION branch) cannot see a variable bound outside it and answers nothing, and rdflib would
-    evaluate the whole pattern before joining the block.
-    """
-    lines = text.splitlines(keepends=True)
-    i = next((n for n, ln in enumerate(lines) if ln.strip() and not ln.lstrip().startswith(("#", "PREFIX", "prefix"))),
-             len(lines))
-    head, body = "".join(lines[:i]), "".join(lines[i:])
-    # the part to rewrite: the WHERE group of a SELECT/ASK (not its GROUP BY ...), template and
-    # pattern of a CONSTRUCT, everything after the keyword for DESCRIBE
-    if form == "DESCRIBE":
-        start, end = 0, len(body)
-    else:
-        start = max(body.find("{"), 0)
-        end = body.rfind("}") + 1 if form == "CONSTRUCT" else _matching_brace(body, start) + 1
-    pattern = body[start:end]
-    for name, term in values.items():
-        pattern = re.sub(rf"[?$]{re.escape(name)}(?!\w)", lambda _m, t=term: t, pattern)
-    text = head + body[:start] + pattern + body[end:]
-    if form in ("SELECT", "ASK"):
-        names = " ".join(f"?{k}" for k in values)
-        text = with_values(text, f"VALUES ({names}) {{ ({' '.join(values.values())}) }}")
-    return text
-
-
-def _matching_brace(text: str, start: int) -> int:
-    """Index of the "}" closing the "{" at `start` (braces in strings and comments skipped)."""
-    depth, i, quote = 0, start, ""
-    while i < len(text):
-        c = text[i]
-        if quote:
-            if c == "\\":
-                i += 1
-            elif c == quote:
-                quote = ""
-        elif c in "\"'":
-            quote = c
-        elif c == "#":
-            i = text.find("\n", i)
-            if i < 0:
-                break
-        elif c == "{":
-            depth += 1
-        elif c == "}":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
-    return len(text) - 1
-
-
 def param_values(q: Any) -> dict[str, str]:
     """N3 terms for each parameter of a named query: its `#+ example:`, else DEFAULT_PARAMS."""
     from plankg.queries import bindings, parse_header
@@ -180,7 +110,7 @@ def param_values(q: Any) -> dict[str, str]:
 
 def bench_queries(only: list[str] | None = None) -> list[dict[str, Any]]:
     """Every named query as sent over HTTP: name, text (parameters bound), the values bound."""
-    from plankg.queries import list_queries
+    from plankg.queries import inline_bindings, list_queries
 
     out = []
     for q in list_queries():
@@ -197,7 +127,7 @@ def bench_queries(only: list[str] | None = None) -> list[dict[str, Any]]:
         body = "\n".join(ln for ln in text.splitlines() if not ln.lstrip().startswith(("#", "PREFIX", "prefix")))
         form = (m[1].upper() if (m := FORM_RE.search(body)) else "SELECT")
         if values:
-            text = bind(text, values, form)
+            text = inline_bindings(text, values, form)
         out.append({"name": q.name, "text": text, "params": values, "skip": None, "form": form,
                     "accept": ACCEPT_GRAPH if form in ("CONSTRUCT", "DESCRIBE") else ACCEPT})
     return out

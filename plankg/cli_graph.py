@@ -126,7 +126,7 @@ def query(name: str, param: tuple[str, ...], fmt: str, from_dir: Path | None, en
         if len(values) != len(param):
             raise PlanKGError("parameters are given as NAME=VALUE")
         if endpoint:
-            rows, names = _remote(q.text, bindings(q, values), endpoint)
+            names, rows = _remote(q.text, bindings(q, values), endpoint)
         else:
             from plankg.graph.store import load_dataset
 
@@ -139,12 +139,13 @@ def query(name: str, param: tuple[str, ...], fmt: str, from_dir: Path | None, en
 
 
 def _remote(text: str, binds: dict, endpoint: str) -> tuple[list[str], list[list]]:
-    """Run a query on a remote endpoint with SPARQLWrapper; bindings go in a VALUES clause."""
+    """Run a query on a remote endpoint with SPARQLWrapper (parameters inlined: the protocol has no bindings)."""
     from SPARQLWrapper import JSON, SPARQLWrapper
 
+    from plankg.queries import inline_bindings
+
     if binds:
-        values = " ".join(f"?{k}" for k in binds), " ".join(v.n3() for v in binds.values())
-        text = _with_values(text, f"VALUES ({values[0]}) {{ ({values[1]}) }}")
+        text = inline_bindings(text, {k: v.n3() for k, v in binds.items()})
     client = SPARQLWrapper(endpoint)
     client.setQuery(text)
     client.setReturnFormat(JSON)
@@ -156,12 +157,6 @@ def _remote(text: str, binds: dict, endpoint: str) -> tuple[list[str], list[list
         return ["ask"], [[data["boolean"]]]
     names = data["head"]["vars"]
     return names, [[(b.get(n) or {}).get("value") for n in names] for b in data["results"]["bindings"]]
-
-
-def _with_values(text: str, values: str) -> str:
-    """Append a VALUES block after the query's last closing brace of the WHERE clause (protocol has no bindings)."""
-    head, sep, tail = text.rpartition("}")
-    return f"{head}{values}\n{sep}{tail}" if sep else text
 
 
 def _print(names: list[str], rows: list[list], fmt: str) -> None:

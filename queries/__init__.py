@@ -13,6 +13,7 @@ Parameters are bound with `initBindings`, never by editing the text.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -96,3 +97,84 @@ def bindings(query: NamedQuery, values: dict[str, str]) -> dict[str, Node]:
 def run(query: NamedQuery, graph: Any, values: dict[str, str] | None = None) -> Result:
     """Run a named query on an rdflib Graph/Dataset (text + initBindings, so Oxigraph evaluates it)."""
     return graph.query(query.text, initBindings=bindings(query, values or {}))
+
+
+# -- binding parameters for a remote endpoint, where the protocol has no initBindings
+
+
+def query_form(text: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first query keyword after the prologue."""
+    body = "\n".join(ln for ln in text.splitlines() if not ln.lstrip().startswith("#"))
+    m = re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", body, re.I)
+    return m[1].upper() if m else "SELECT"
+
+
+def with_values(text: str, values: str) -> str:
+    """Add a VALUES block before the closing brace of the WHERE clause."""
+    lines = text.splitlines(keepends=True)
+    i = next((n for n, ln in enumerate(lines) if ln.strip() and not ln.lstrip().startswith(("#", "PREFIX", "prefix"))),
+             len(lines))
+    head, body = "".join(lines[:i]), "".join(lines[i:])
+    start = body.find("{")
+    if start < 0:
+        return text
+    end = _matching_brace(body, start)
+    return f"{head}{body[:end]}{values}\n{body[end:]}"
+
+
+def inline_bindings(text: str, values: dict[str, str], form: str | None = None) -> str:
+    """The query with its parameters bound, as initBindings would (so every engine sees constants).
+
+    Each ``?param`` of the query pattern (and of a CONSTRUCT template) is replaced by its term; a
+    SELECT/ASK also gets ``VALUES (?param ...) { (term ...) }`` at the end of its WHERE clause so that
+    projected and grouped parameters keep their value. Only a VALUES block (the protocol's way, as
+    a remote endpoint allows) is not enough: a FILTER in a nested group (trace-lookup's
+    UNION branch) cannot see a variable bound outside it and answers nothing, and rdflib would
+    evaluate the whole pattern before joining the block.
+    """
+    form = form or query_form(text)
+    lines = text.splitlines(keepends=True)
+    i = next((n for n, ln in enumerate(lines) if ln.strip() and not ln.lstrip().startswith(("#", "PREFIX", "prefix"))),
+             len(lines))
+    head, body = "".join(lines[:i]), "".join(lines[i:])
+    # the part to rewrite: the WHERE group of a SELECT/ASK (not its GROUP BY ...), template and
+    # pattern of a CONSTRUCT, everything after the keyword for DESCRIBE
+    if form == "DESCRIBE":
+        start, end = 0, len(body)
+    else:
+        start = max(body.find("{"), 0)
+        end = body.rfind("}") + 1 if form == "CONSTRUCT" else _matching_brace(body, start) + 1
+    pattern = body[start:end]
+    for name, term in values.items():
+        pattern = re.sub(rf"[?$]{re.escape(name)}(?!\w)", lambda _m, t=term: t, pattern)
+    text = head + body[:start] + pattern + body[end:]
+    if form in ("SELECT", "ASK"):
+        names = " ".join(f"?{k}" for k in values)
+        text = with_values(text, f"VALUES ({names}) {{ ({' '.join(values.values())}) }}")
+    return text
+
+
+def _matching_brace(text: str, start: int) -> int:
+    """Index of the "}" closing the "{" at `start` (braces in strings and comments skipped)."""
+    depth, i, quote = 0, start, ""
+    while i < len(text):
+        c = text[i]
+        if quote:
+            if c == "\\":
+                i += 1
+            elif c == quote:
+                quote = ""
+        elif c in "\"'":
+            quote = c
+        elif c == "#":
+            i = text.find("\n", i)
+            if i < 0:
+                break
+        elif c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return len(text) - 1
