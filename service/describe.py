@@ -195,6 +195,11 @@ def graph_response(graph: Graph, fmt: conneg.Format) -> Response:
 @bp.route("/.well-known/void")
 def void() -> Response:
     """The VoID description, in the format the client asks for (Turtle by default)."""
+    return graph_response(void_description(), negotiated_graph_format())
+
+
+def negotiated_graph_format() -> conneg.Format:
+    """The RDF format this request asks for (Accept or format=; Turtle by default), else 400/406."""
     from plankg.service.sparql import format_values
 
     try:
@@ -204,4 +209,4 @@ def void() -> Response:
         raise ServiceError(400, str(exc)) from None
     except conneg.NotAcceptable as exc:
         raise ServiceError(406, str(exc)) from None
-    return graph_response(void_description(), fmt)
+    return fmt

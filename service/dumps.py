@@ -28,7 +28,6 @@ from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, VOID, XSD
 
 from plankg.config import ONTOLOGY_IRI
 from plankg.service import conneg, state
-from plankg.service.errors import ServiceError
 
 log = logging.getLogger(__name__)
 
@@ -221,7 +220,7 @@ def dcat_description() -> Graph:
 @bp.route("/dumps/")
 def listing() -> Response:
     """The dumps: an HTML list for browsers, the DCAT description for RDF clients."""
-    from plankg.service.describe import graph_response
+    from plankg.service.describe import graph_response, negotiated_graph_format
     from plankg.service.sparql import format_values
 
     if conneg.prefers_html(request.accept_mimetypes) and not format_values(request.args):
@@ -230,14 +229,7 @@ def listing() -> Response:
         resp = Response(body, 200, mimetype="text/html")
         resp.vary.add("Accept")
         return resp
-    try:
-        fmt = conneg.negotiate(request.accept_mimetypes, format_values(request.args),
-                               conneg.GRAPH_FORMATS)
-    except conneg.UnknownFormat as exc:
-        raise ServiceError(400, str(exc)) from None
-    except conneg.NotAcceptable as exc:
-        raise ServiceError(406, str(exc)) from None
-    return graph_response(dcat_description(), fmt)
+    return graph_response(dcat_description(), negotiated_graph_format())
 
 
 @bp.route("/dumps")
