@@ -113,8 +113,7 @@ def clauses(task: Task) -> list[tuple[int, int]]:
     spans, start, depth = [], 0, 0
     text = task.text
     for i, ch in enumerate(text):
-        depth += ch in "“(《\uff08" and 1 or 0
-        depth -= ch in "”)》\uff09" and 1 or 0
+        depth += (ch in "“(《\uff08") - (ch in "”)》\uff09")
         if depth <= 0 and (CLAUSE_SPLIT.match(ch) or ch in "。!\uff01?\uff1f"):
             if text[start:i].strip():
                 spans.append((task.start + start, task.start + i))
