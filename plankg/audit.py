@@ -380,6 +380,7 @@ def collect_targets(rows: list[Row]) -> list[Row]:
         if entry is None:
             entry = out[r["target"]] = {
                 "iri": r["target"],
+                "relation": r.get("relation"),
                 "kind": r["kind"],
                 "label": r["label"],
                 "value": r.get("value"),
@@ -526,25 +527,7 @@ def trace_touching(iri: str, kind: str, run: Runner) -> Row:
                 "evidence": [],
             }
         add_evidence(entry, r)
-    deadlines: dict[str, Row] = {}
-    for r in ask(run, "trace-deadlines", entity=URIRef(iri)):
-        entry = deadlines.get(r["target"])
-        if entry is None:
-            entry = deadlines[r["target"]] = {
-                "iri": r["target"],
-                "relation": r["relation"],
-                "kind": r["kind"],
-                "label": r["label"],
-                "value": r.get("value"),
-                "unit": r.get("unit"),
-                "counts": r.get("counts"),
-                "due": r.get("due"),
-                "deadlineText": r.get("deadlineText"),
-                "item": r["itemNumber"],
-                "taskNumber": r["taskNumber"],
-                "evidence": [],
-            }
-        add_evidence(entry, r)
+    deadlines = collect_targets(ask(run, "trace-deadlines", entity=URIRef(iri)))
     mentions = sorted(
         links.values(), key=lambda e: (e["item"], e["taskNumber"] or 0, e["relation"])
     )
@@ -556,7 +539,7 @@ def trace_touching(iri: str, kind: str, run: Runner) -> Row:
         "items": sorted(items.values(), key=lambda i: i["number"]),
         "mentions": mentions,
         "deadlines": sorted(
-            deadlines.values(), key=lambda d: (d["due"] is None, d["due"] or "", d["item"])
+            deadlines, key=lambda d: (d["due"] is None, d["due"] or "", d["item"])
         ),
         "notes": notes,
     }
