@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import logging
 import sys
+from pathlib import Path
 
 import click
 
 from plankg.errors import PlanKGError
+
+# --from DIR, shared by every command that reads a build.
+from_option = click.option(
+    "--from", "from_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Build directory (default: the last build, or PLANKG_BUILD_DIR).")
 
 
 class LazyGroup(click.Group):

@@ -11,9 +11,8 @@ from typing import Any
 
 import click
 
+from plankg.cli import from_option
 from plankg.errors import PlanKGError
-
-FROM_HELP = "Build directory (default: the last build, or PLANKG_BUILD_DIR)."
 
 
 def local_runner(from_dir: Path | None) -> Any:
@@ -35,13 +34,7 @@ def local_runner(from_dir: Path | None) -> Any:
     show_default=True,
     help="Readable text (the chain as a tree) or JSON (the same answer as /api/trace/...).",
 )
-@click.option(
-    "--from",
-    "from_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help=FROM_HELP,
-)
+@from_option
 def trace(subject: str, fmt: str, from_dir: Path | None) -> None:
     """Who answers for SUBJECT: an item (19), a task (19.2), a name (古蔺县, 其他局领导) or an IRI.
 
@@ -76,13 +69,7 @@ def trace(subject: str, fmt: str, from_dir: Path | None) -> None:
     default=None,
     help="Write to this file (atomically) instead of standard output.",
 )
-@click.option(
-    "--from",
-    "from_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help=FROM_HELP,
-)
+@from_option
 def report(fmt: str, output: Path | None, from_dir: Path | None) -> None:
     """The audit report of the plan: per pillar, items, holders by type, targets, deadlines, gaps."""
     from plankg import audit

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 from rdflib import Dataset
 
+from plankg.cli import from_option
 from plankg.config import build_dir, setting
 from plankg.errors import PlanKGError
 
@@ -54,8 +55,7 @@ def _load(from_dir: Path | None) -> Dataset:
 
 
 @click.command()
-@click.option("--from", "from_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Build directory to check (default: the last build).")
+@from_option
 def validate(from_dir: Path | None) -> None:
     """Check the built data against the SHACL shapes: exit 0 conforms, 1 does not, 2 cannot load."""
     from rdflib import Graph
@@ -77,8 +77,7 @@ def validate(from_dir: Path | None) -> None:
 
 
 @click.command()
-@click.option("--from", "from_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Build directory (default: the last build).")
+@from_option
 @click.option("--format", "fmt", type=click.Choice(sorted(EXPORT_FORMATS)), default="turtle", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="File to write (atomically); default stdout.")
@@ -113,8 +112,7 @@ def export(from_dir: Path | None, fmt: str, output: Path | None) -> None:
 @click.argument("name")
 @click.option("--param", "-p", multiple=True, metavar="NAME=VALUE", help="Bind a parameter of the query.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
-@click.option("--from", "from_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Build directory (default: the last build).")
+@from_option
 @click.option("--endpoint", default=None, help="Run against this SPARQL endpoint instead of the local graph.")
 def query(name: str, param: tuple[str, ...], fmt: str, from_dir: Path | None, endpoint: str | None) -> None:
     """Run a named query (see queries/, e.g. cq01) or a .rq file; print its results."""
