@@ -7,7 +7,7 @@ PYTHON ?= python3
 .PHONY: install build serve test bench browser-deps vendor-yasgui clean
 
 YASGUI_VERSION := 4.6.2
-YASGUI_DIR     := service/static/vendor/yasgui-$(YASGUI_VERSION)
+YASGUI_DIR     := src/plankg/web/static/vendor/yasgui-$(YASGUI_VERSION)
 
 install: $(VENV)/.installed
 
@@ -17,7 +17,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q -e '.[test,bench]'
 	touch $@
 
-build/plankg.trig: $(VENV)/.installed $(wildcard graph/*.py graph/*.yaml graph/curation/*.yaml graph/sources/*.txt ontology/*.py)
+build/plankg.trig: $(VENV)/.installed $(shell find src/plankg/build src/plankg/ontology -type f)
 	$(PLANKG) build
 
 build: build/plankg.trig

@@ -92,7 +92,7 @@ def log(msg: str) -> None:
 
 def param_values(q: Any) -> dict[str, str]:
     """N3 terms for each parameter of a named query: its `#+ example:`, else DEFAULT_PARAMS."""
-    from plankg.queries import bindings, parse_header
+    from plankg.kb.queries import bindings, parse_header
 
     example = parse_header(q.text, q.name).get("example") or {}
     out: dict[str, str] = {}
@@ -110,7 +110,7 @@ def param_values(q: Any) -> dict[str, str]:
 
 def bench_queries(only: list[str] | None = None) -> list[dict[str, Any]]:
     """Every named query as sent over HTTP: name, text (parameters bound), the values bound."""
-    from plankg.queries import inline_bindings, list_queries
+    from plankg.kb.queries import inline_bindings, list_queries
 
     out = []
     for q in list_queries():

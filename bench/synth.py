@@ -81,12 +81,12 @@ RTYPES = ["主体责任", "监管责任", "直接领导责任", "具体工作责
 
 
 def real_source() -> Path:
-    return Path(str(resources.files("plankg.graph").joinpath("sources", "luzhou-2014-education-work-plan.txt")))
+    return Path(str(resources.files("plankg.build").joinpath("sources", "luzhou-2014-education-work-plan.txt")))
 
 
 def gazetteer_cities() -> dict[str, list[str]]:
     """City short name (泸州) -> names of its districts/counties, from graph/gazetteer.yaml."""
-    data = yaml.safe_load(resources.files("plankg.graph").joinpath("gazetteer.yaml").read_text("utf-8"))
+    data = yaml.safe_load(resources.files("plankg.build").joinpath("gazetteer.yaml").read_text("utf-8"))
     places = data["places"]
     cities = {p["code"]: p["name"] for p in places if p.get("type") == "City" and p["code"].endswith("00")}
     out: dict[str, list[str]] = {}
@@ -188,7 +188,7 @@ def write_texts(scale: int, folder: Path, seed: int = 2014) -> list[Path]:
 
 def build(scale: int, out: Path, seed: int = 2014, check: bool = False) -> dict:
     """Write the dataset of scale `scale` into `out` (a build directory). Returns a summary."""
-    from plankg.graph.pipeline import run_build
+    from plankg.build.pipeline import run_build
 
     out = Path(out)
     t0 = time.perf_counter()

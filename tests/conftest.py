@@ -13,7 +13,7 @@ DATA = Path(__file__).resolve().parent / "data"
 @pytest.fixture(scope="session")
 def build_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh build of the default plan (what `plankg build --out DIR` writes)."""
-    from plankg.graph.pipeline import run_build
+    from plankg.build.pipeline import run_build
 
     out = tmp_path_factory.mktemp("build")
     run_build(out=out)

@@ -14,15 +14,17 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from plankg.graph.store import load_dataset
-from plankg.queries import list_queries, load_query
+from plankg.kb.store import load_dataset
+from plankg.kb.queries import list_queries, load_query
 
-from plankg import audit
-from plankg.cli import cli
+from plankg.kb import accountability as audit
+from plankg.main import cli
 
 SOURCE = (
     Path(__file__).resolve().parents[1]
-    / "graph"
+    / "src"
+    / "plankg"
+    / "build"
     / "sources"
     / "luzhou-2014-education-work-plan.txt"
 )

@@ -13,10 +13,10 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from plankg.errors import CurationError
-from plankg.graph import curation as C
-from plankg.graph.ids import PLAN
-from plankg.graph.parse import read_source
-from plankg.graph.pipeline import default_sources, run_build
+from plankg.build import curation as C
+from plankg.build.ids import PLAN
+from plankg.build.parse import read_source
+from plankg.build.pipeline import default_sources, run_build
 
 DATA = Path(__file__).resolve().parent / "data"
 OTHER_PLANS = [DATA / "plans" / "yibin-2015-education-work-plan.txt", DATA / "plans" / "deyang-2016-education-work-plan.txt"]
@@ -112,7 +112,7 @@ def test_inferred_graph_has_the_entailments(build_dir: Path) -> None:
 
 
 def test_curated_quote_not_in_source_is_an_error_naming_the_entry() -> None:
-    from plankg.graph.parse import parse_plan
+    from plankg.build.parse import parse_plan
 
     plan = parse_plan(default_sources()[0])
     cur = C.Curation(path="test.yaml", facts=[{"kind": "responsibility", "item": 35, "holder": "泸州市教育局",

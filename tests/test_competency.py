@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from rdflib import Dataset
 
-from plankg.graph.store import load_dataset
-from plankg.queries import list_queries, load_query, run
+from plankg.kb.store import load_dataset
+from plankg.kb.queries import list_queries, load_query, run
 
 QUESTIONS = Path(__file__).parent / "data" / "competency-questions.md"
 

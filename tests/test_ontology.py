@@ -12,7 +12,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from plankg.config import ONTOLOGY_NS
-from plankg.graph.ids import PLAN
+from plankg.build.ids import PLAN
 from plankg.ontology.model import OWL_FILE, TTL_FILE, build_ontology
 
 OWN_KINDS = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, SKOS.Concept, SKOS.ConceptScheme)

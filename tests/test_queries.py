@@ -8,8 +8,8 @@ import pytest
 from rdflib import Dataset, Literal
 from rdflib.plugins.sparql import prepareQuery
 
-from plankg.graph.store import load_dataset
-from plankg.queries import list_queries, load_query, run
+from plankg.kb.store import load_dataset
+from plankg.kb.queries import list_queries, load_query, run
 
 QUERIES = {q.name: q for q in list_queries()}
 # Queries whose correct answer on a sound build is empty.
@@ -46,7 +46,7 @@ def test_evidence_audit_catches_a_wrong_quote(build_dir: Path) -> None:
     ds = load_dataset(build_dir, "memory")
     g = next(g for g in ds.graphs() if str(g.identifier).endswith("/graph/luzhou-2014"))
     span = next(s for s in g.subjects() if str(s).endswith("/span/943-1001"))
-    from plankg.graph.ids import PLAN
+    from plankg.build.ids import PLAN
 
     g.set((span, PLAN.quote, Literal("市教育局局长是第一责任人")))
     rows = list(run(load_query("evidence-audit"), ds))

@@ -5,9 +5,9 @@ from __future__ import annotations
 from rdflib import BNode, Graph, Literal
 from rdflib.namespace import OWL, RDF
 
-from plankg.graph.ids import Ids
-from plankg.graph.pipeline import build_plan, default_sources
-from plankg.graph.reason import NOISE_CLASSES, entailments
+from plankg.build.ids import Ids
+from plankg.build.pipeline import build_plan, default_sources
+from plankg.build.reason import NOISE_CLASSES, entailments
 from plankg.ontology.model import build_ontology
 
 

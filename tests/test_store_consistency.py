@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from rdflib import BNode, Dataset
 
-from plankg.graph.pipeline import default_sources, run_build
-from plankg.graph.store import load_dataset
-from plankg.queries import list_queries, run
+from plankg.build.pipeline import default_sources, run_build
+from plankg.kb.store import load_dataset
+from plankg.kb.queries import list_queries, run
 
 QUERIES = list_queries()
 

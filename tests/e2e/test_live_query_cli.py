@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from plankg.queries import list_queries
+from plankg.kb.queries import list_queries
 
 PARAMETERISED = [q for q in list_queries() if q.params and q.name.startswith(("trace-lookup", "responsibility-chain",
                                                                              "documents-cited", "duties-of-holder"))]

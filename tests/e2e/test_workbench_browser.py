@@ -27,7 +27,7 @@ from selenium.webdriver.support.ui import Select
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
 CJK = re.compile(r"[\u3400-\u9fff]")
-SERVICE = Path(__file__).resolve().parents[2] / "service"
+SERVICE = Path(__file__).resolve().parents[2] / "src" / "plankg" / "web"
 
 
 # ---- helpers -------------------------------------------------------------------------------
@@ -163,7 +163,7 @@ def choose_query(queries: list[Any]) -> Any:
 @pytest.fixture(scope="module")
 def named_queries() -> list[Any]:
     """The named queries the server offers (same checkout, read in-process)."""
-    from plankg.queries import list_queries
+    from plankg.kb.queries import list_queries
 
     queries = list_queries()
     assert queries, "queries/ holds no .rq files"
@@ -320,7 +320,7 @@ def test_page_talks_to_this_server_only(
 
 
 def test_vendored_yasgui_is_complete() -> None:
-    from plankg.service.workbench import YASGUI_FILES, yasgui_version
+    from plankg.web.workbench import YASGUI_FILES, yasgui_version
 
     folder = SERVICE / "static" / "vendor" / f"yasgui-{yasgui_version()}"
     assert sorted(p.name for p in folder.iterdir()) == sorted(YASGUI_FILES)
@@ -349,7 +349,7 @@ def test_get_sparql_from_a_browser_is_the_workbench(browser: WebDriver, live_ser
 
 def tab_id_of(query: Any) -> str:
     """The YASGUI tab id the workbench gives a named query."""
-    from plankg.service.workbench import tab_id
+    from plankg.web.workbench import tab_id
 
     return tab_id(query.name)
 

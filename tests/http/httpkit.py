@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 
-from plankg.service import create_app
+from plankg.web import create_app
 
 # Small limits, so the limit tests are quick; a short timeout, so the runaway test is.
 TEST_CONFIG: dict[str, Any] = {

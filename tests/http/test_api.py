@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from plankg.service.api import api_rules
+from plankg.web.api import api_rules
 
 ERROR_KEYS = {"error", "status", "title"}
 

@@ -11,7 +11,7 @@ from httpkit import ONTOLOGY_GRAPH, PLAN_GRAPH
 from rdflib import Graph
 from rdflib.query import Result
 
-from plankg.service.executor import inspect_query, rewrite_construct_where
+from plankg.kb.workers import inspect_query, rewrite_construct_where
 
 QUERIES = [
     "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",

@@ -282,7 +282,7 @@ def test_ontology_for_browsers_and_rdf_clients(client: FlaskClient) -> None:
 @pytest.fixture(scope="module")
 def other_base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient]:
     """A service over a build minted under http://data.example.org/plans/."""
-    from plankg.graph.pipeline import run_build
+    from plankg.build.pipeline import run_build
 
     out: Path = tmp_path_factory.mktemp("other-base") / "build"
     run_build(out=out, base_iri="http://data.example.org/plans/", check=False)

@@ -1,4 +1,4 @@
-"""Unit tests for the rule-based extractors in plankg.graph.extract."""
+"""Unit tests for the rule-based extractors in plankg.build.extract."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from plankg.graph.extract import (
+from plankg.build.extract import (
     find_cadences,
     find_citations,
     find_dates,
@@ -20,7 +20,7 @@ from plankg.graph.extract import (
 )
 
 ROOT = Path(__file__).resolve().parents[2]
-LUZHOU = (ROOT / "graph" / "sources" / "luzhou-2014-education-work-plan.txt").read_text("utf-8")
+LUZHOU = (ROOT / "src" / "plankg" / "build" / "sources" / "luzhou-2014-education-work-plan.txt").read_text("utf-8")
 PLANS = ROOT / "tests" / "data" / "plans"
 YIBIN = (PLANS / "yibin-2015-education-work-plan.txt").read_text("utf-8")
 DEYANG = (PLANS / "deyang-2016-education-work-plan.txt").read_text("utf-8")

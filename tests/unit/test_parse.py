@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from plankg.errors import SourceError
-from plankg.graph.parse import parse_plan, read_source
-from plankg.graph.pipeline import default_sources
+from plankg.build.parse import parse_plan, read_source
+from plankg.build.pipeline import default_sources
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 PLANS = DATA / "plans"

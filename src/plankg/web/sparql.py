@@ -21,9 +21,9 @@ from flask import Blueprint, Flask, Response, current_app, request
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from plankg.service import conneg, state
-from plankg.service.errors import ServiceError
-from plankg.service.executor import Job, QueryFailed, inspect_query
+from plankg.web import conneg, state
+from plankg.web.errors import ServiceError
+from plankg.kb.workers import Job, QueryFailed, inspect_query
 
 bp = Blueprint("sparql", __name__)
 
@@ -151,13 +151,13 @@ def run(job: Job):  # noqa: ANN201  (returns executor.Reply)
 
 def _no_query(proto: ProtocolRequest) -> Response | str:
     """GET /sparql without a query: the workbench for browsers, the service description for RDF clients."""
-    from plankg.service import describe
+    from plankg.web import describe
 
     only_format = set(proto.params.keys()) <= set(conneg.FORMAT_PARAMS)
     if request.method in ("GET", "HEAD") and only_format:
         values = format_values(proto.params)
         if not values and conneg.prefers_html(request.accept_mimetypes):
-            from plankg.service.workbench import render_workbench
+            from plankg.web.workbench import render_workbench
 
             return render_workbench()
         try:

@@ -17,9 +17,9 @@ from plankg.errors import PlanKGError
 
 def local_runner(from_dir: Path | None) -> Any:
     """A runner over the local build (the configured store)."""
-    from plankg import audit
+    from plankg.kb import accountability as audit
     from plankg.config import build_dir, setting
-    from plankg.graph.store import load_dataset
+    from plankg.kb.store import load_dataset
 
     return audit.dataset_runner(load_dataset(build_dir(from_dir), setting("STORE")))
 
@@ -41,7 +41,7 @@ def trace(subject: str, fmt: str, from_dir: Path | None) -> None:
     Every line of the answer carries its evidence: the item, the sentence and its [start,end)
     span (code points) in the plan's source file.
     """
-    from plankg import audit
+    from plankg.kb import accountability as audit
 
     try:
         answer = audit.trace(subject, local_runner(from_dir))
@@ -72,8 +72,8 @@ def trace(subject: str, fmt: str, from_dir: Path | None) -> None:
 @from_option
 def report(fmt: str, output: Path | None, from_dir: Path | None) -> None:
     """The audit report of the plan: per pillar, items, holders by type, targets, deadlines, gaps."""
-    from plankg import audit
-    from plankg.service import report as pages
+    from plankg.kb import accountability as audit
+    from plankg.render import report as pages
 
     try:
         data = audit.report(local_runner(from_dir))
@@ -159,7 +159,7 @@ def describe_responsibility(r: dict[str, Any]) -> str:
     if r.get("rule"):
         parts.append(f"rule {r['rule']}")
     parts.append(f"task {r['item']}.{r['taskNumber']}")
-    from plankg.audit import RELATION_TEXT
+    from plankg.kb.accountability import RELATION_TEXT
 
     parts.append(f"[{RELATION_TEXT[r['relation']]}]")
     return " · ".join(parts)

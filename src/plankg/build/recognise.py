@@ -60,7 +60,7 @@ def slug(name: str) -> str:
 @cache
 def gazetteer() -> dict[str, Any]:
     """The project's gazetteer (graph/gazetteer.yaml)."""
-    return yaml.safe_load(resources.files("plankg.graph").joinpath("gazetteer.yaml").read_text("utf-8"))
+    return yaml.safe_load(resources.files("plankg.build").joinpath("gazetteer.yaml").read_text("utf-8"))
 
 
 def short_form(name: str) -> str | None:

@@ -4,7 +4,7 @@ One library behind ``plankg trace``/``plankg report`` and the ``/api/`` and ``/r
 SPARQL lives in ``queries/trace-*.rq``, ``gaps-*.rq`` and ``report-*.rq``; this module binds their
 parameters (never formats query text) and shapes the rows. A *runner* executes a named query with
 bindings and returns rows as dicts of rdflib terms: :func:`dataset_runner` runs on a local Dataset
-(the CLI), ``plankg.service.api`` runs on the service's query workers.
+(the CLI), ``plankg.web.api`` runs on the service's query workers.
 
 Every answer row carries its evidence: ``{"item", "quote", "start", "end"}`` where ``start``/``end``
 are code-point offsets (end exclusive) into the plan's source file.
@@ -23,7 +23,7 @@ from rdflib import XSD, Literal, URIRef
 from rdflib.term import Node
 
 from plankg.errors import PlanKGError
-from plankg.queries import NamedQuery, load_query
+from plankg.kb.queries import NamedQuery, load_query
 
 Row = dict[str, Any]
 Runner = Callable[[NamedQuery, Mapping[str, Node]], list[Mapping[str, Any]]]

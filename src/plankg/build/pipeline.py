@@ -25,14 +25,14 @@ from rdflib.namespace import RDF
 
 from plankg.config import setting
 from plankg.errors import SourceError
-from plankg.graph import curation as C
-from plankg.graph.build import GraphBuilder, PlanMeta
-from plankg.graph.facts import FactFinder
-from plankg.graph.ids import Ids
-from plankg.graph.parse import Plan, parse_plan
-from plankg.graph.reason import entailments
-from plankg.graph.recognise import Recogniser, gazetteer, slug
-from plankg.graph.validate import validate_graph
+from plankg.build import curation as C
+from plankg.build.rdf import GraphBuilder, PlanMeta
+from plankg.build.facts import FactFinder
+from plankg.build.ids import Ids
+from plankg.build.parse import Plan, parse_plan
+from plankg.build.reason import entailments
+from plankg.build.recognise import Recogniser, gazetteer, slug
+from plankg.build.validate import validate_graph
 from plankg.ontology.model import bind_prefixes, build_ontology
 
 log = logging.getLogger(__name__)
@@ -45,7 +45,7 @@ UNKNOWN_AUTHORITY = "发文机关"
 
 def default_sources() -> list[Path]:
     """The plan built when no source is given: the vendored Luzhou 2014 plan."""
-    return [Path(str(resources.files("plankg.graph").joinpath("sources", DEFAULT_SOURCE)))]
+    return [Path(str(resources.files("plankg.build").joinpath("sources", DEFAULT_SOURCE)))]
 
 
 @dataclass

@@ -17,8 +17,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from plankg.config import ONTOLOGY_IRI, ONTOLOGY_NS
-from plankg.service import state
-from plankg.service.resources import (
+from plankg.web import state
+from plankg.web.resources import (
     ONTOLOGY_SUFFIXES,
     Term,
     alternates,

@@ -37,9 +37,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from plankg.config import ONTOLOGY_IRI, ONTOLOGY_NS
-from plankg.service import conneg, state
-from plankg.service.errors import ServiceError
-from plankg.service.executor import Job
+from plankg.web import conneg, state
+from plankg.web.errors import ServiceError
+from plankg.kb.workers import Job
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ LONG_LITERAL = 280      # longer literals are folded in a <details>
 
 def base_iri() -> str:
     """The base the served data was built with (manifest.json), else the BASE_IRI setting."""
-    from plankg.service.describe import manifest
+    from plankg.web.describe import manifest
 
     base = str(manifest().get("base_iri") or current_app.config["BASE_IRI"])
     return base if base.endswith("/") else base + "/"
@@ -114,14 +114,14 @@ def local_href(iri: str) -> str | None:
 @functools.cache
 def query_text(name: str) -> str:
     """The SPARQL text of a named query (queries/<name>.rq)."""
-    from plankg.queries import load_query
+    from plankg.kb.queries import load_query
 
     return load_query(name).text
 
 
 def select(name: str, **bindings: Any) -> list[tuple[Any, ...]]:
     """Rows of a named SELECT, bound with IRIs (strings) or rdflib terms."""
-    from plankg.service.sparql import run
+    from plankg.web.sparql import run
 
     terms = {k: URIRef(v) if isinstance(v, str) else v for k, v in bindings.items()}
     return run(Job(query_text(name), form="SELECT", rows=True, bindings=terms)).rows or []
@@ -129,7 +129,7 @@ def select(name: str, **bindings: Any) -> list[tuple[Any, ...]]:
 
 def construct(name: str, fmt: str, **bindings: Any) -> bytes:
     """A named CONSTRUCT serialised as ``fmt`` (a conneg.Format key), bound with IRIs."""
-    from plankg.service.sparql import run
+    from plankg.web.sparql import run
 
     terms = {k: URIRef(v) if isinstance(v, str) else v for k, v in bindings.items()}
     job = Job(query_text(name), form="CONSTRUCT", fmt=fmt, bindings=terms, prefixes=prefixes())
@@ -153,7 +153,7 @@ def choose_format(fixed: str | None) -> str:
 
     :raises ServiceError: 400 for an unknown format=, 406 when nothing acceptable is offered.
     """
-    from plankg.service.sparql import format_values
+    from plankg.web.sparql import format_values
 
     if fixed:
         return fixed
@@ -216,7 +216,7 @@ def not_found(iri: str, key: str) -> Response:
 
 def plan_paths() -> list[tuple[str, str]]:
     """(href, title) of each plan the build holds (for the 404 page)."""
-    from plankg.service.describe import manifest
+    from plankg.web.describe import manifest
 
     base = base_iri()
     out = []
@@ -434,7 +434,7 @@ def duties(iri: str) -> list[Duty]:
 
 def chain_svg(iri: str, types: set[str], inbound: list[PropertyValues]) -> Markup | None:
     """The responsibility chain diagram for items, tasks, holders; None for other resources."""
-    from plankg.service import diagram
+    from plankg.render import diagram
 
     holds = any(pv.prop.iri == PLAN + "holder" for pv in inbound)
     if not (types & DIAGRAM_TYPES or holds):
@@ -501,7 +501,7 @@ def resource(rest: str) -> Response:
 @bp.route("/graph/<path:rest>")
 def named_graph(rest: str) -> Response:
     """A named graph IRI: its VoID description (size, partitions), not all of its triples."""
-    from plankg.service.describe import manifest, void_description
+    from plankg.web.describe import manifest, void_description
 
     rest, fixed = split_suffix(rest, SUFFIXES)
     path = f"/graph/{rest}"
@@ -548,7 +548,7 @@ def describe_subject(source: Graph, subject: URIRef) -> Graph:
 @bp.route("/ontology<any('.html', '.ttl', '.owl', '.rdf', '.jsonld', '.nt'):suffix>")
 def ontology(suffix: str | None = None) -> Response:
     """The ontology at its IRI: documentation for browsers, Turtle / OWL for RDF clients."""
-    from plankg.service.ontology import ontology_rdf, render_ontology
+    from plankg.web.ontology import ontology_rdf, render_ontology
 
     fixed = ONTOLOGY_SUFFIXES[suffix] if suffix else None
     key = choose_format(fixed)

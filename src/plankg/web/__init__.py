@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import atexit
-import importlib.util
+from importlib import resources as importlib_resources
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 class ServiceState:
     """What every request needs, kept in ``app.extensions["plankg"]``."""
 
-    executor: Any                      # plankg.service.executor.Executor
+    executor: Any                      # plankg.kb.workers.Executor
     build_dir: Path
     data_files: tuple[str, ...]
     cache: dict[str, Any] = field(default_factory=dict)
@@ -47,11 +47,11 @@ def data_files(value: Any) -> tuple[str, ...]:
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the WSGI app: DEFAULTS, then PLANKG_* variables, then ``config``."""
-    from plankg.graph.store import dataset_path, file_format
-    from plankg.service import describe, errors, sparql
-    from plankg.service.executor import Executor
+    from plankg.kb.store import dataset_path, file_format
+    from plankg.web import api, describe, dumps, errors, report, resources, sparql, workbench
+    from plankg.kb.workers import Executor
 
-    app = Flask(__name__)
+    app = Flask(__name__, template_folder=str(importlib_resources.files("plankg.render") / "templates"))
     app.config.from_mapping(DEFAULTS)
     app.config.from_prefixed_env("PLANKG")
     if config:
@@ -73,26 +73,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["plankg"] = service
     atexit.register(service.close)
 
-    app.register_blueprint(sparql.bp)
-    app.register_blueprint(describe.bp)
-    app.register_blueprint(_workbench_blueprint())
-    # Issue 4 (IRI dereferencing, /id/... and /ontology) adds plankg.service.resources.
-    if importlib.util.find_spec("plankg.service.resources") is not None:
-        from plankg.service import dumps, resources
-
-        app.register_blueprint(resources.bp)
-        app.register_blueprint(dumps.bp)
-    from plankg.service import api, report  # issue 4: /api/ (accountability JSON) and /report
-
-    app.register_blueprint(api.bp)
-    app.register_blueprint(report.bp)
+    for blueprint in (sparql.bp, describe.bp, workbench.bp, resources.bp, dumps.bp, api.bp, report.bp):
+        app.register_blueprint(blueprint)
     errors.init_app(app)
     sparql.init_app(app)
     return app
-
-
-def _workbench_blueprint() -> Any:
-    """The workbench blueprint (service/workbench.py, the `/` page)."""
-    from plankg.service import workbench
-
-    return workbench.bp

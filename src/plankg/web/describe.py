@@ -17,8 +17,8 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, VOID, XSD
 
 from plankg.config import ONTOLOGY_NS
-from plankg.service import conneg, state
-from plankg.service.errors import ServiceError
+from plankg.web import conneg, state
+from plankg.web.errors import ServiceError
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +42,8 @@ UNION_TRIPLES = "SELECT (COUNT(*) AS ?triples) WHERE { SELECT DISTINCT ?s ?p ?o 
 
 def select_rows(text: str) -> list[tuple[Any, ...]]:
     """Run a SELECT on the workers and return its rows as rdflib terms."""
-    from plankg.service.sparql import run
-    from plankg.service.executor import Job
+    from plankg.web.sparql import run
+    from plankg.kb.workers import Job
 
     return run(Job(text=text, form="SELECT", rows=True)).rows or []
 
@@ -200,7 +200,7 @@ def void() -> Response:
 
 def negotiated_graph_format() -> conneg.Format:
     """The RDF format this request asks for (Accept or format=; Turtle by default), else 400/406."""
-    from plankg.service.sparql import format_values
+    from plankg.web.sparql import format_values
 
     try:
         fmt = conneg.negotiate(request.accept_mimetypes, format_values(request.args),

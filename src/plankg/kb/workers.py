@@ -3,7 +3,7 @@
 pyoxigraph cannot interrupt a running query from another thread, so queries never run in the
 web server's process. The design:
 
-- ``Executor`` (in the server) starts one *zygote*: a fresh ``python -m plankg.service.executor``
+- ``Executor`` (in the server) starts one *zygote*: a fresh ``python -m plankg.kb.workers``
   process that loads the dataset once and then does nothing but ``fork()`` query workers on
   request. It is single-threaded, so forking it is safe (forking a threaded web server is not),
   and each worker shares the loaded store copy-on-write, so a new worker is ready in milliseconds.
@@ -211,7 +211,7 @@ class Engine:
 
     def run(self, job: Job) -> Reply:
         """Answer one job; never raises for anything a query can cause."""
-        from plankg.service import conneg as results
+        from plankg.web import conneg as results
 
         try:
             result = self._query(job)
@@ -419,8 +419,8 @@ def zygote_main(argv: list[str]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # workers are reaped automatically
     try:
-        from plankg.graph.store import load_dataset
-        from plankg.service import conneg  # noqa: F401  (import once, before forking)
+        from plankg.kb.store import load_dataset
+        from plankg.web import conneg  # noqa: F401  (import once, before forking)
 
         dataset = load_dataset(settings["build_dir"], settings["store"], settings["data_files"])
         engine = Engine(dataset, settings["store"])
@@ -486,7 +486,7 @@ class Executor:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self._ctrl = ours
         self._proc = subprocess.Popen(
-            [sys.executable, "-m", "plankg.service.executor", json.dumps(settings), str(theirs.fileno())],
+            [sys.executable, "-m", "plankg.kb.workers", json.dumps(settings), str(theirs.fileno())],
             pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
         )
         theirs.close()
@@ -617,6 +617,6 @@ class Executor:
 
 if __name__ == "__main__":
     # Run the module's own copy, so pickled Job/Reply classes resolve in the server too.
-    from plankg.service.executor import zygote_main as _main
+    from plankg.kb.workers import zygote_main as _main
 
     _main(sys.argv[1:])

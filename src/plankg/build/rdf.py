@@ -9,11 +9,11 @@ from decimal import Decimal
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD, Namespace
 
-from plankg.graph import extract as X
-from plankg.graph.facts import Evidence, Fact, PlanFacts, Programme
-from plankg.graph.ids import PLAN, Ids
-from plankg.graph.parse import Plan
-from plankg.graph.recognise import Entity, Recogniser, slug
+from plankg.build import extract as X
+from plankg.build.facts import Evidence, Fact, PlanFacts, Programme
+from plankg.build.ids import PLAN, Ids
+from plankg.build.parse import Plan
+from plankg.build.recognise import Entity, Recogniser, slug
 from plankg.ontology.model import bind_prefixes
 from plankg.ontology.vocabulary import SCHEMES
 

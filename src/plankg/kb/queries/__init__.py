@@ -60,7 +60,7 @@ def from_text(name: str, text: str) -> NamedQuery:
 
 def list_queries() -> list[NamedQuery]:
     """Every named query of the project, sorted by name."""
-    folder = resources.files("plankg.queries")
+    folder = resources.files("plankg.kb.queries")
     return [from_text(p.name[:-3], p.read_text("utf-8"))
             for p in sorted(folder.iterdir(), key=lambda p: p.name) if p.name.endswith(".rq")]
 

@@ -10,9 +10,9 @@ from typing import Any
 import yaml
 
 from plankg.errors import CurationError
-from plankg.graph.facts import Evidence, Fact, Programme
-from plankg.graph.parse import Plan
-from plankg.graph.recognise import Entity, Recogniser
+from plankg.build.facts import Evidence, Fact, Programme
+from plankg.build.parse import Plan
+from plankg.build.recognise import Entity, Recogniser
 
 
 @dataclass
@@ -29,7 +29,7 @@ class Curation:
 
 def find_curation(source: Path) -> Curation:
     """The curation file whose `source` is this file's name, or an empty one."""
-    folder = resources.files("plankg.graph").joinpath("curation")
+    folder = resources.files("plankg.build").joinpath("curation")
     for entry in sorted(folder.iterdir(), key=lambda p: p.name):
         if not entry.name.endswith(".yaml"):
             continue

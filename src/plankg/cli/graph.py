@@ -30,7 +30,7 @@ def _fail(exc: Exception, code: int = 2) -> None:
               help="Base of every IRI the build mints (default https://w3id.org/plankg/).")
 def build(sources: tuple[Path, ...], out: Path | None, base_iri: str | None) -> None:
     """Build the knowledge graph of SOURCES (default: the Luzhou 2014 plan), each in its own named graph."""
-    from plankg.graph.pipeline import run_build
+    from plankg.build.pipeline import run_build
 
     for s in sources:
         if not s.is_file():
@@ -49,7 +49,7 @@ def build(sources: tuple[Path, ...], out: Path | None, base_iri: str | None) -> 
 
 
 def _load(from_dir: Path | None) -> Dataset:
-    from plankg.graph.store import load_dataset
+    from plankg.kb.store import load_dataset
 
     return load_dataset(build_dir(from_dir), "memory")
 
@@ -60,7 +60,7 @@ def validate(from_dir: Path | None) -> None:
     """Check the built data against the SHACL shapes: exit 0 conforms, 1 does not, 2 cannot load."""
     from rdflib import Graph
 
-    from plankg.graph.validate import validate_graph
+    from plankg.build.validate import validate_graph
     from plankg.ontology.model import build_ontology
 
     try:
@@ -116,7 +116,7 @@ def export(from_dir: Path | None, fmt: str, output: Path | None) -> None:
 @click.option("--endpoint", default=None, help="Run against this SPARQL endpoint instead of the local graph.")
 def query(name: str, param: tuple[str, ...], fmt: str, from_dir: Path | None, endpoint: str | None) -> None:
     """Run a named query (see queries/, e.g. cq01) or a .rq file; print its results."""
-    from plankg.queries import bindings, load_query, run
+    from plankg.kb.queries import bindings, load_query, run
 
     try:
         q = load_query(name)
@@ -126,7 +126,7 @@ def query(name: str, param: tuple[str, ...], fmt: str, from_dir: Path | None, en
         if endpoint:
             names, rows = _remote(q.text, bindings(q, values), endpoint)
         else:
-            from plankg.graph.store import load_dataset
+            from plankg.kb.store import load_dataset
 
             result = run(q, load_dataset(build_dir(from_dir), setting("STORE")), values)
             names = [str(v) for v in result.vars or []]
@@ -140,7 +140,7 @@ def _remote(text: str, binds: dict, endpoint: str) -> tuple[list[str], list[list
     """Run a query on a remote endpoint with SPARQLWrapper (parameters inlined: the protocol has no bindings)."""
     from SPARQLWrapper import JSON, SPARQLWrapper
 
-    from plankg.queries import inline_bindings
+    from plankg.kb.queries import inline_bindings
 
     if binds:
         text = inline_bindings(text, {k: v.n3() for k, v in binds.items()})

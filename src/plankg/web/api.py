@@ -13,10 +13,10 @@ from http import HTTPStatus
 from typing import Any
 
 from flask import Blueprint, Response, current_app, json, request
-from plankg.queries import NamedQuery
+from plankg.kb.queries import NamedQuery
 from rdflib.term import Node
 
-from plankg import audit
+from plankg.kb import accountability as audit
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -36,8 +36,8 @@ class ApiError(Exception):
 
 def service_runner() -> audit.Runner:
     """A runner that sends each named query to the query workers (rows as rdflib terms)."""
-    from plankg.service import state
-    from plankg.service.executor import Job, QueryFailed
+    from plankg.web import state
+    from plankg.kb.workers import Job, QueryFailed
 
     executor = state().executor
 
@@ -57,7 +57,7 @@ def service_runner() -> audit.Runner:
 
 def cached(key: str, compute: Any) -> Any:
     """A value computed once per app (the served graph is read-only)."""
-    from plankg.service import state
+    from plankg.web import state
 
     cache = state().cache
     if key not in cache:

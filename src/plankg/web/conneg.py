@@ -150,7 +150,7 @@ _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 def _too_many(max_rows: int, what: str) -> Exception:
     """The error for a result over the row limit (the worker turns it into a 400)."""
-    from plankg.service.executor import QueryFailed
+    from plankg.kb.workers import QueryFailed
 
     return QueryFailed(400, "Result too large",
                        f"the result has more than {max_rows} {what} (MAX_RESULT_ROWS); "

@@ -1,8 +1,8 @@
-"""The audit report of the plan: ``/report`` (HTML, printable) and the CLI's HTML/CSV/Markdown files.
+"""The audit report rendered as HTML, CSV and Markdown, for ``/report`` and ``plankg report``.
 
-The data comes from :func:`plankg.audit.report`; this module only renders it. The HTML is rendered
-with the same Jinja template for the server and for ``plankg report --format html``, and the
-timeline of 2014-2015 deadlines is an inline SVG drawn here (no JavaScript, no CDN).
+The data comes from :func:`plankg.kb.accountability.report`; this module only renders it. The HTML
+uses the same Jinja template for the server and the CLI, and the timeline of deadlines is an inline
+SVG drawn here (no JavaScript, no CDN).
 """
 
 from __future__ import annotations
@@ -15,64 +15,12 @@ from functools import lru_cache
 from html import escape
 from typing import Any
 
-from flask import Blueprint, Response, current_app
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
-
-bp = Blueprint("report", __name__)
 
 Link = Callable[[str], str]
 YEARS = (2014, 2015)
 MONTHS = 12 * len(YEARS)
-
-
-# ---------------------------------------------------------------------------------------------
-# Views
-# ---------------------------------------------------------------------------------------------
-
-
-def report_data() -> dict[str, Any]:
-    """The report of the served build (computed once per app, the graph is read-only)."""
-    from plankg.service import state
-    from plankg.service.api import service_runner
-
-    from plankg import audit
-
-    cache = state().cache
-    if "report" not in cache:
-        cache["report"] = audit.report(service_runner())
-    return cache["report"]
-
-
-def local_link(iri: str) -> str:
-    """An IRI minted under the server's BASE_IRI as a path on this server; others unchanged."""
-    base = str(current_app.config.get("BASE_IRI") or "")
-    if base and iri.startswith(base):
-        return "/" + iri[len(base) :]
-    return iri
-
-
-@bp.get("/report")
-def report_page() -> Response:
-    """The audit report as a printable HTML page."""
-    html = render_html(report_data(), link=local_link, trace_link=lambda s: f"/api/trace/{s}")
-    return Response(html, mimetype="text/html")
-
-
-@bp.get("/report.csv")
-def report_csv() -> Response:
-    """The audit report as CSV, one row per fact with its evidence."""
-    return Response(
-        render_csv(report_data()),
-        mimetype="text/csv",
-        headers={"Content-Disposition": 'inline; filename="plankg-report.csv"'},
-    )
-
-
-@bp.get("/report.md")
-def report_markdown() -> Response:
-    """The audit report as Markdown."""
-    return Response(render_markdown(report_data()), mimetype="text/markdown")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -82,9 +30,9 @@ def report_markdown() -> Response:
 
 @lru_cache(maxsize=1)
 def environment() -> Environment:
-    """The Jinja environment over service/templates (usable without a Flask app)."""
+    """The Jinja environment over render/templates (usable without a Flask app)."""
     return Environment(
-        loader=PackageLoader("plankg.service", "templates"),
+        loader=PackageLoader("plankg.render", "templates"),
         autoescape=select_autoescape(["html"]),
         trim_blocks=True,
         lstrip_blocks=True,

@@ -27,7 +27,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, VOID, XSD
 
 from plankg.config import ONTOLOGY_IRI
-from plankg.service import conneg, state
+from plankg.web import conneg, state
 
 log = logging.getLogger(__name__)
 
@@ -72,8 +72,8 @@ def merged_graph(build_dir: Path) -> Graph:
     """Every triple of the build's N-Quads, all graphs merged, with the project prefixes."""
     from rdflib import Dataset
 
-    from plankg.graph.store import dataset_path
-    from plankg.service.resources import prefixes
+    from plankg.kb.store import dataset_path
+    from plankg.web.resources import prefixes
 
     ds = Dataset()
     ds.parse(dataset_path(build_dir), format="nquads")
@@ -87,7 +87,7 @@ def merged_graph(build_dir: Path) -> Graph:
 
 def serialise(g: Graph, dump: Dump, build_dir: Path) -> bytes:
     """One dump's bytes."""
-    from plankg.service.resources import prefixes
+    from plankg.web.resources import prefixes
 
     if dump.serializer == "trig":
         return (build_dir / "plankg.trig").read_bytes()
@@ -158,7 +158,7 @@ def dataset_iri() -> URIRef:
 
 def dcat_description() -> Graph:
     """DCAT: catalogue, dataset, one distribution per dump, and the SPARQL data service."""
-    from plankg.service.describe import manifest
+    from plankg.web.describe import manifest
 
     g = Graph(bind_namespaces="core")
     for prefix, ns in (("dcat", DCAT), ("dcterms", DCTERMS), ("void", VOID),
@@ -220,8 +220,8 @@ def dcat_description() -> Graph:
 @bp.route("/dumps/")
 def listing() -> Response:
     """The dumps: an HTML list for browsers, the DCAT description for RDF clients."""
-    from plankg.service.describe import graph_response, negotiated_graph_format
-    from plankg.service.sparql import format_values
+    from plankg.web.describe import graph_response, negotiated_graph_format
+    from plankg.web.sparql import format_values
 
     if conneg.prefers_html(request.accept_mimetypes) and not format_values(request.args):
         body = render_template("dumps.html", dumps=DUMPS,

@@ -1,4 +1,7 @@
-"""The `plankg` command: one click group, thin wrappers over the library."""
+"""The `plankg` command group: thin click wrappers over the build and the knowledge base.
+
+`serve` belongs to the web layer; :mod:`plankg.main` adds it, so this package never imports web.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,6 @@ from pathlib import Path
 
 import click
 
-from plankg.errors import PlanKGError
 
 # --from DIR, shared by every command that reads a build.
 from_option = click.option(
@@ -20,13 +22,12 @@ class LazyGroup(click.Group):
     """Imports a subcommand's module only when it runs, so `plankg build` does not load Flask."""
 
     lazy = {
-        "build": "plankg.cli_graph:build",
-        "validate": "plankg.cli_graph:validate",
-        "export": "plankg.cli_graph:export",
-        "query": "plankg.cli_graph:query",
-        "serve": "plankg.cli_serve:serve",
-        "trace": "plankg.cli_audit:trace",
-        "report": "plankg.cli_audit:report",
+        "build": "plankg.cli.graph:build",
+        "validate": "plankg.cli.graph:validate",
+        "export": "plankg.cli.graph:export",
+        "query": "plankg.cli.graph:query",
+        "trace": "plankg.cli.audit:trace",
+        "report": "plankg.cli.audit:report",
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -47,12 +48,3 @@ def cli(verbose: int, quiet: bool) -> None:
     """Knowledge graph and SPARQL service for government work plans."""
     level = logging.ERROR if quiet else [logging.WARNING, logging.INFO, logging.DEBUG][min(verbose, 2)]
     logging.basicConfig(stream=sys.stderr, level=level, format="%(levelname)s %(name)s: %(message)s")
-
-
-def main() -> None:
-    """Entry point: library errors become one line on stderr, no traceback."""
-    try:
-        cli(standalone_mode=True)
-    except PlanKGError as exc:  # pragma: no cover - commands convert their own errors
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(2)

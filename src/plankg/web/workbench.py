@@ -62,7 +62,7 @@ def tab_id(name: str) -> str:
 
 def example_tabs() -> list[dict[str, Any]]:
     """One YASGUI tab per `queries/*.rq`: name, summary (the tab title), description and text."""
-    from plankg.queries import list_queries
+    from plankg.kb.queries import list_queries
 
     return [
         {

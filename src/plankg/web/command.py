@@ -50,7 +50,7 @@ def serve(host: str, port: int, timeout: float, data_files: tuple[str, ...], sto
     """Serve the knowledge graph over SPARQL 1.1 (read-only) with the query workbench at /."""
     from waitress.server import create_server
 
-    from plankg.service import create_app
+    from plankg.web import create_app
 
     config: dict[str, Any] = {"BUILD_DIR": build_dir, "QUERY_TIMEOUT": timeout, "STORE": store,
                               "DATA_FILES": list(data_files), "QUERY_WORKERS": workers}

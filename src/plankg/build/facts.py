@@ -11,9 +11,9 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from plankg.graph import extract as X
-from plankg.graph.parse import Item, Plan, Task
-from plankg.graph.recognise import Entity, Mention, Recogniser, slug
+from plankg.build import extract as X
+from plankg.build.parse import Item, Plan, Task
+from plankg.build.recognise import Entity, Mention, Recogniser, slug
 
 log = logging.getLogger(__name__)
 

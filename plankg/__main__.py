@@ -1,3 +1,0 @@
-from plankg.cli import main
-
-main()
