@@ -9,8 +9,7 @@ Usage::
 For each scale (1x = the real plan; Nx = the real plan + N-1 synthetic plans from bench/synth.py,
 built once by the project's pipeline and cached under bench/results/data/) and each server:
 
-- ``memory``          ``plankg serve --store memory``   (rdflib's in-memory store and SPARQL engine)
-- ``oxigraph``        ``plankg serve --store oxigraph`` (rdflib API over oxrdflib's Oxigraph store)
+- ``oxigraph``        ``plankg serve`` (the knowledge base: the build's read-only Oxigraph store)
 - ``oxigraph-server`` Oxigraph's own server (``oxigraph load`` the same plankg.nq, plus its triples
                       into the default graph, then ``oxigraph serve-read-only``): the outside yardstick
 
@@ -59,7 +58,7 @@ sys.path.insert(0, str(HERE))
 
 import synth  # noqa: E402  (bench/synth.py, next to this file)
 
-SERVERS = ("memory", "oxigraph", "oxigraph-server")
+SERVERS = ("oxigraph", "oxigraph-server")
 BASELINE = "oxigraph-server"
 ACCEPT = "application/sparql-results+json"   # SELECT and ASK
 ACCEPT_GRAPH = "application/n-triples"        # CONSTRUCT and DESCRIBE
@@ -98,7 +97,7 @@ def param_values(q: Any) -> dict[str, str]:
     out: dict[str, str] = {}
     for name, description in q.params.items():
         if name in example:
-            out[name] = bindings(q, {name: str(example[name])})[name].n3()
+            out[name] = str(bindings(q, {name: str(example[name])})[name])  # N-Triples syntax
         elif name in DEFAULT_PARAMS:
             out[name] = DEFAULT_PARAMS[name]
         else:
@@ -269,7 +268,7 @@ class Server:
         store = self.kind
         exe = Path(sys.executable).parent / "plankg"
         cmd = [str(exe) if exe.exists() else "plankg", "serve", "--host", "127.0.0.1", "--port", "0",
-               "--build-dir", str(self.build_dir), "--store", store, "--timeout", str(self.cap)]
+               "--build-dir", str(self.build_dir), "--timeout", str(self.cap)]
         t0 = time.perf_counter()
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=errf, text=True, start_new_session=True)
         line: list[str] = []

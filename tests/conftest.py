@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,3 +19,11 @@ def build_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("build")
     run_build(out=out)
     return out
+
+
+@pytest.fixture(scope="session")
+def kb(build_dir: Path) -> Any:
+    """The session's build opened as the knowledge base (queries in this process)."""
+    from plankg.kb import KnowledgeBase
+
+    return KnowledgeBase(build_dir)

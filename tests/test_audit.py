@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rdflib.plugins.sparql import prepareQuery
 from click.testing import CliRunner
-from plankg.kb.store import load_dataset
+from plankg.kb import KnowledgeBase
 from plankg.kb.queries import list_queries, load_query
 
 from plankg.kb import accountability as audit
@@ -36,7 +37,7 @@ AUDIT_QUERIES = sorted(
 @pytest.fixture(scope="module")
 def run(build_dir: Path) -> audit.Runner:
     """A runner over the session's build (Oxigraph, as the CLI uses)."""
-    return audit.dataset_runner(load_dataset(build_dir, "oxigraph"))
+    return KnowledgeBase(build_dir).runner()
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +86,7 @@ def test_audit_queries_have_headers_and_project_their_parameters(name: str) -> N
     query = load_query(name)
     assert query.summary and query.summary != name
     assert query.description
-    projected = audit.projection(query.text)
+    projected = [str(v) for v in prepareQuery(query.text).algebra["PV"]]
     assert set(query.params) <= set(projected), (
         "a bound parameter must be projected (Oxigraph rule)"
     )

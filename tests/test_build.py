@@ -188,11 +188,14 @@ def test_cli_validate_reports_violations_and_load_errors(build_dir: Path, tmp_pa
 def test_cli_bad_input_exit_2_and_previous_build_untouched(build_dir: Path, tmp_path: Path, name: str) -> None:
     out = tmp_path / "b"
     shutil.copytree(build_dir, out)
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    def files() -> dict[Path, bytes]:
+        return {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    before = files()
     r = plankg("build", str(DATA / "bad" / name), "--out", str(out))
     assert r.returncode == 2
     assert name in r.stderr and "Traceback" not in r.stderr
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert files() == before
 
 
 @pytest.mark.parametrize(("fmt", "parser"), [("turtle", "turtle"), ("nt", "nt"), ("json-ld", "json-ld"),

@@ -10,12 +10,12 @@ import json
 import re
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
-from rdflib import Dataset
 
-from plankg.kb.store import load_dataset
-from plankg.kb.queries import list_queries, load_query, run
+from plankg.kb.queries import list_queries, load_query
+from plankg.kb.results import value
 
 QUESTIONS = Path(__file__).parent / "data" / "competency-questions.md"
 
@@ -29,11 +29,6 @@ def competency_questions() -> dict[str, tuple[str, list]]:
 
 
 CQS = competency_questions()
-
-
-@pytest.fixture(scope="module")
-def dataset(build_dir: Path) -> Dataset:
-    return load_dataset(build_dir, "oxigraph")
 
 
 def normalise(value: object) -> object:
@@ -51,11 +46,10 @@ def test_every_question_has_a_query() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(CQS))
-def test_competency_answer(name: str, dataset: Dataset) -> None:
+def test_competency_answer(name: str, kb: Any) -> None:
     kind, expected = CQS[name]
-    result = run(load_query(name), dataset)
-    first = result.vars[0]
-    got = [normalise(row[first]) for row in result if row[first] is not None]
+    reply = kb.query(load_query(name))
+    got = [normalise(value(row[0])) for row in reply.rows if row[0] is not None]
     want = [normalise(v) for v in expected]
     if kind == "set":
         assert set(got) == set(want)

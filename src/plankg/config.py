@@ -16,9 +16,13 @@ DEFAULTS: dict[str, Any] = {
     "HOST": "127.0.0.1",
     "PORT": 8000,
     "QUERY_TIMEOUT": 10.0,
-    "STORE": "oxigraph",
     "MAX_REQUEST_BYTES": 1_000_000,
     "MAX_RESULT_ROWS": 100_000,
+    "MAX_RESULT_BYTES": 64_000_000,
+    # Answers cached in the server, bounded in bytes (0 turns the cache off), and where stores of
+    # a build plus --data files are kept ("" for ~/.cache/plankg).
+    "RESULT_CACHE_BYTES": 64_000_000,
+    "CACHE_DIR": "",
     # The SPARQL service (plankg serve): query worker processes, their memory cap, extra RDF files
     # (whitespace-separated in PLANKG_DATA_FILES), and waitress's request threads.
     "QUERY_WORKERS": 3,

@@ -35,3 +35,7 @@ class QueryNotFound(PlanKGError):
 
 class BuildNotFound(PlanKGError):
     """No build output where one was expected."""
+
+
+class BadParameter(PlanKGError):
+    """A parameter that a query does not have, or a value of the wrong shape (e.g. not a date)."""

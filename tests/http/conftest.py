@@ -30,16 +30,6 @@ def client(app: Flask) -> FlaskClient:
 
 
 @pytest.fixture(scope="session")
-def memory_app(build_dir: Path) -> Iterator[Flask]:
-    """The service over the same build with rdflib's memory store."""
-    app = make_app(build_dir, STORE="memory", QUERY_TIMEOUT=10.0)
-    try:
-        yield app
-    finally:
-        app.extensions["plankg"].close()
-
-
-@pytest.fixture(scope="session")
 def manifest(build_dir: Path) -> dict[str, Any]:
     """The build's manifest.json."""
     return json.loads((build_dir / "manifest.json").read_text(encoding="utf-8"))

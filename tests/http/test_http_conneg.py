@@ -134,7 +134,7 @@ def test_output_parameter_as_fuseki(client: FlaskClient) -> None:
 
 
 def test_ask_in_every_results_format(client: FlaskClient) -> None:
-    for accept, marker in [("application/sparql-results+json", '"boolean": true'),
+    for accept, marker in [("application/sparql-results+json", '"boolean":true'),
                            ("application/sparql-results+xml", "<boolean>true</boolean>"),
                            ("text/csv", "true"), ("text/tab-separated-values", "true")]:
         resp = client.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"},

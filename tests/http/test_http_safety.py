@@ -132,11 +132,7 @@ def outbound_attempts(url: str) -> list[tuple[str, dict[str, Any]]]:
     ]
 
 
-@pytest.mark.parametrize("store", ["oxigraph", "memory"])
-def test_no_outbound_connections(request: pytest.FixtureRequest, listener: Listener,
-                                 store: str) -> None:
-    app: Flask = request.getfixturevalue("app" if store == "oxigraph" else "memory_app")
-    client = app.test_client()
+def test_no_outbound_connections(client: FlaskClient, listener: Listener) -> None:
     url = f"http://127.0.0.1:{listener.port}/"
     for method, kwargs in outbound_attempts(url):
         resp = client.open("/sparql", method=method, **kwargs)
@@ -198,7 +194,7 @@ def test_runaway_query_is_stopped_and_others_are_answered(app: Flask, client: Fl
 def test_timeout_really_stops_the_worker(app: Flask, client: FlaskClient) -> None:
     import os
 
-    executor = app.extensions["plankg"].executor
+    executor = app.extensions["plankg"].kb.executor
     before = set(executor.pids)
     assert client.get("/sparql", query_string={"query": RUNAWAY}).status_code == 503
     killed = before - set(executor.pids)

@@ -1,17 +1,18 @@
-"""Both stores answer the protocol the same way; the memory store needs the CONSTRUCT WHERE rewrite."""
+"""The endpoint (Oxigraph) answers as rdflib's own SPARQL engine does over the same N-Quads."""
 
 from __future__ import annotations
 
 import io
+from pathlib import Path
+from typing import Any
 
 import pytest
-from flask import Flask
+from reference import rdflib_dataset
 from flask.testing import FlaskClient
 from httpkit import ONTOLOGY_GRAPH, PLAN_GRAPH
-from rdflib import Graph
+from rdflib import Graph, URIRef
+from rdflib.compare import isomorphic
 from rdflib.query import Result
-
-from plankg.kb.workers import inspect_query, rewrite_construct_where
 
 QUERIES = [
     "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
@@ -24,63 +25,34 @@ QUERIES = [
 
 
 @pytest.fixture(scope="module")
-def memory(memory_app: Flask) -> FlaskClient:
-    """A test client of the memory-store app."""
-    return memory_app.test_client()
+def reference(build_dir: Path) -> Any:
+    """rdflib's engine over the build."""
+    return rdflib_dataset(build_dir)
 
 
 @pytest.mark.parametrize("query", QUERIES)
-def test_memory_store_agrees_with_oxigraph(client: FlaskClient, memory: FlaskClient, query: str) -> None:
-    answers = []
-    for c in (client, memory):
-        resp = c.get("/sparql", query_string={"query": query})
-        assert resp.status_code == 200, resp.get_data(as_text=True)
-        answers.append(Result.parse(io.BytesIO(resp.data), format="json"))
-    ox, mem = answers
-    if ox.type == "ASK":
-        assert ox.askAnswer == mem.askAnswer
-    else:
-        assert [tuple(r) for r in ox] == [tuple(r) for r in mem]
-
-
-def test_memory_store_protocol_dataset(memory: FlaskClient, client: FlaskClient) -> None:
-    params = {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "default-graph-uri": PLAN_GRAPH}
-    assert memory.get("/sparql", query_string=params).get_json(force=True) == \
-        client.get("/sparql", query_string=params).get_json(force=True)
-
-
-def test_memory_store_construct_where(memory: FlaskClient, item: str) -> None:
-    resp = memory.get("/sparql", query_string={
-        "query": f"PREFIX x: <urn:x:> CONSTRUCT WHERE {{ <{item}> ?p ?o . ?o ?q ?r }} LIMIT 50"})
+def test_endpoint_agrees_with_rdflib(client: FlaskClient, reference: Any, query: str) -> None:
+    resp = client.get("/sparql", query_string={"query": query})
     assert resp.status_code == 200, resp.get_data(as_text=True)
-    assert len(Graph().parse(data=resp.get_data(as_text=True), format="turtle")) > 0
+    served = Result.parse(io.BytesIO(resp.data), format="json")
+    expected = reference.query(query)
+    if served.type == "ASK":
+        assert served.askAnswer == expected.askAnswer
+    else:
+        assert [tuple(r) for r in served] == [tuple(r) for r in expected]
 
 
-def test_memory_store_syntax_error(memory: FlaskClient) -> None:
-    resp = memory.get("/sparql", query_string={"query": "SELECT * WHERE {\n ?s ?p ?o . FILTER(}"})
-    assert resp.status_code == 400
-    assert "line 2, column" in resp.get_data(as_text=True)
+def test_protocol_dataset_agrees_with_rdflib(client: FlaskClient, reference: Any) -> None:
+    params = {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "default-graph-uri": PLAN_GRAPH}
+    served = client.get("/sparql", query_string=params).get_json(force=True)
+    assert int(served["results"]["bindings"][0]["n"]["value"]) == len(reference.graph(URIRef(PLAN_GRAPH)))
 
 
-def test_rewrite_construct_where() -> None:
-    assert rewrite_construct_where("CONSTRUCT WHERE { ?s ?p '}' } LIMIT 1") == \
-        "CONSTRUCT { ?s ?p '}' } WHERE { ?s ?p '}' } LIMIT 1"
-    assert rewrite_construct_where("construct from <g> where {?s ?p ?o}") == \
-        "construct {?s ?p ?o} from <g> where {?s ?p ?o}"
-    long_form = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
-    assert rewrite_construct_where(long_form) == long_form
-
-
-@pytest.mark.parametrize(("text", "form", "update", "service", "dataset"), [
-    ("SELECT * { ?s ?p ?o }", "SELECT", False, False, False),
-    ("# c\nPREFIX a: <x:> BASE <y:> ask {}", "ASK", False, False, False),
-    ("describe <x:>", "DESCRIBE", False, False, False),
-    ("CONSTRUCT {} FROM <g> WHERE {}", "CONSTRUCT", False, False, True),
-    ("PREFIX : <x:> INSERT DATA { :a :b :c }", None, True, False, False),
-    ("WITH <g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", None, True, False, False),
-    ("SELECT * { SeRvIcE <x:> {} }", "SELECT", False, True, False),
-    ("SELECT * { \"SERVICE\" <x:from> ?from . ?s <x:p> ex:SERVICE }", "SELECT", False, False, False),
-])
-def test_inspect_query(text: str, form: str | None, update: bool, service: bool, dataset: bool) -> None:
-    info = inspect_query(text)
-    assert (info.form, info.update, info.service, info.dataset_clause) == (form, update, service, dataset)
+def test_construct_where_agrees_with_rdflib(client: FlaskClient, reference: Any, item: str) -> None:
+    query = f"CONSTRUCT {{ <{item}> ?p ?o }} WHERE {{ <{item}> ?p ?o }}"
+    short = f"CONSTRUCT WHERE {{ <{item}> ?p ?o }}"
+    resp = client.get("/sparql", query_string={"query": short})
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    served = Graph().parse(data=resp.get_data(as_text=True), format="turtle")
+    assert len(served) > 0
+    assert isomorphic(served, reference.query(query).graph)

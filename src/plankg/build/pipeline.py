@@ -2,12 +2,15 @@
 
 Outputs (in one directory, written atomically: a failed build leaves the previous one untouched):
   plankg.trig / plankg.nq   the dataset: one named graph per plan, plus the ontology and the inferred graph
+  store/                    the same in an Oxigraph store (RocksDB) with the union default graph,
+                            which readers open read-only
   manifest.json             base IRI, graphs, sources, counts per class
   build.log                 what the parser skipped and why, and the summary
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -32,8 +35,11 @@ from plankg.build.ids import Ids
 from plankg.build.parse import Plan, parse_plan
 from plankg.build.reason import entailments
 from plankg.build.recognise import Recogniser, gazetteer, slug
+from plankg.build.dumps import DUMPS_DIR, write_dumps
+from plankg.build.store import DATASET_FILE, STORE_DIR, write_store
 from plankg.build.validate import validate_graph
 from plankg.ontology.model import bind_prefixes, build_ontology
+from plankg.ontology.vocabulary import ALL_PREFIXES
 
 log = logging.getLogger(__name__)
 
@@ -164,6 +170,15 @@ def class_counts(g: Graph) -> dict[str, int]:
     return dict(counts.most_common())
 
 
+def file_digest(path: Path) -> str:
+    """The SHA-256 of a file's bytes (the build's id is its dataset's)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def _write(ds: Dataset, result: BuildResult, ids: Ids) -> None:
     """Write all outputs into a temporary sibling directory, then swap it in place of `out`."""
     out = result.out
@@ -172,9 +187,12 @@ def _write(ds: Dataset, result: BuildResult, ids: Ids) -> None:
     tmp.chmod(0o755)
     try:
         ds.serialize(tmp / "plankg.trig", format="trig")
-        ds.serialize(tmp / "plankg.nq", format="nquads")
+        ds.serialize(tmp / DATASET_FILE, format="nquads")
+        write_store(tmp / STORE_DIR, [tmp / DATASET_FILE])
+        write_dumps(tmp / DUMPS_DIR, tmp / STORE_DIR, tmp / "plankg.trig", ALL_PREFIXES)
         manifest = {
             "base_iri": ids.base,
+            "build_id": file_digest(tmp / DATASET_FILE),
             "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "triples": result.triples,
             "graphs": {str(g.identifier): {"triples": len(g)} for g in ds.graphs() if len(g)},

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import click
 
-
 # --from DIR, shared by every command that reads a build.
 from_option = click.option(
     "--from", "from_dir", type=click.Path(file_okay=False, path_type=Path), default=None,

@@ -16,12 +16,11 @@ from plankg.errors import PlanKGError
 
 
 def local_runner(from_dir: Path | None) -> Any:
-    """A runner over the local build (the configured store)."""
-    from plankg.kb import accountability as audit
-    from plankg.config import build_dir, setting
-    from plankg.kb.store import load_dataset
+    """A runner over the local build's store."""
+    from plankg.config import build_dir
+    from plankg.kb import KnowledgeBase
 
-    return audit.dataset_runner(load_dataset(build_dir(from_dir), setting("STORE")))
+    return KnowledgeBase(build_dir(from_dir)).runner()
 
 
 @click.command()

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 from rdflib import Dataset
 
 from plankg.cli import from_option
-from plankg.config import build_dir, setting
+from plankg.config import build_dir
 from plankg.errors import PlanKGError
 
 EXPORT_FORMATS = {"turtle": "turtle", "nt": "nt", "json-ld": "json-ld", "xml": "pretty-xml", "trig": "trig",
@@ -49,9 +50,15 @@ def build(sources: tuple[Path, ...], out: Path | None, base_iri: str | None) -> 
 
 
 def _load(from_dir: Path | None) -> Dataset:
-    from plankg.kb.store import load_dataset
+    """The build's dataset in rdflib (for SHACL and the export writers)."""
+    from plankg.build.store import DATASET_FILE
 
-    return load_dataset(build_dir(from_dir), "memory")
+    path = build_dir(from_dir) / DATASET_FILE
+    if not path.is_file():
+        raise PlanKGError(f"no {DATASET_FILE} in {path.parent}/: run `plankg build` first")
+    ds = Dataset()
+    ds.parse(path, format="nquads")
+    return ds
 
 
 @click.command()
@@ -116,7 +123,7 @@ def export(from_dir: Path | None, fmt: str, output: Path | None) -> None:
 @click.option("--endpoint", default=None, help="Run against this SPARQL endpoint instead of the local graph.")
 def query(name: str, param: tuple[str, ...], fmt: str, from_dir: Path | None, endpoint: str | None) -> None:
     """Run a named query (see queries/, e.g. cq01) or a .rq file; print its results."""
-    from plankg.kb.queries import bindings, load_query, run
+    from plankg.kb.queries import bindings, load_query
 
     try:
         q = load_query(name)
@@ -126,14 +133,27 @@ def query(name: str, param: tuple[str, ...], fmt: str, from_dir: Path | None, en
         if endpoint:
             names, rows = _remote(q.text, bindings(q, values), endpoint)
         else:
-            from plankg.kb.store import load_dataset
-
-            result = run(q, load_dataset(build_dir(from_dir), setting("STORE")), values)
-            names = [str(v) for v in result.vars or []]
-            rows = [[row[v] for v in result.vars] for row in result] if result.vars else [[result.askAnswer]]
+            names, rows = _local(q, values, from_dir)
     except PlanKGError as exc:
         _fail(exc)
     _print(names, rows, fmt)
+
+
+def _local(q: Any, values: dict[str, str], from_dir: Path | None) -> tuple[list[str], list[list]]:
+    """Run a named query on the local build; column names and rows of plain values."""
+    from plankg.kb import KnowledgeBase
+    from plankg.kb.queries import query_form
+    from plankg.kb.results import value
+
+    kb = KnowledgeBase(build_dir(from_dir))
+    form = query_form(q.text)
+    if form == "SELECT":
+        reply = kb.query(q, values)
+        return list(reply.columns), [[value(t) for t in row] for row in reply.rows or []]
+    if form == "ASK":
+        return ["ask"], [[json.loads(kb.query(q, values, fmt="json").body)["boolean"]]]
+    body = kb.query(q, values, fmt="nt").body.decode("utf-8")
+    return ["triple"], [[line] for line in body.splitlines()]
 
 
 def _remote(text: str, binds: dict, endpoint: str) -> tuple[list[str], list[list]]:
@@ -143,7 +163,7 @@ def _remote(text: str, binds: dict, endpoint: str) -> tuple[list[str], list[list
     from plankg.kb.queries import inline_bindings
 
     if binds:
-        text = inline_bindings(text, {k: v.n3() for k, v in binds.items()})
+        text = inline_bindings(text, {k: str(v) for k, v in binds.items()})  # N-Triples syntax
     client = SPARQLWrapper(endpoint)
     client.setQuery(text)
     client.setReturnFormat(JSON)

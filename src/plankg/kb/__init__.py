@@ -1,0 +1,90 @@
+"""The knowledge base every reader shares: a build opened read-only and queried with SPARQL.
+
+``KnowledgeBase(build_dir)`` runs queries in this process (the CLI, tests); with ``workers`` it runs
+them on forked worker processes that a timeout can stop (the service). Either way a
+:class:`~plankg.kb.engine.Job` gets a :class:`~plankg.kb.engine.Reply`: serialised bytes from
+pyoxigraph's own writers, or rows with their column names where Python needs them. No Flask, no
+click: the web and the command line are thin layers over this.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from plankg.kb.engine import Engine, Job, QueryFailed, Reply
+from plankg.kb.lexer import inspect_query
+from plankg.kb.queries import NamedQuery, Term, bindings, load_query
+from plankg.kb.store import manifest, open_store, serving_store
+
+__all__ = ["Job", "KnowledgeBase", "QueryFailed", "Reply"]
+
+
+class KnowledgeBase:
+    """A build (plus optional data files) opened for reading."""
+
+    def __init__(self, build_dir: str | Path, data_files: Sequence[str | Path] = (), *,
+                 workers: int = 0, timeout: float = 0.0, worker_memory_mb: int = 0,
+                 cache_dir: str | Path | None = None) -> None:
+        self.build_dir = Path(build_dir).resolve()  # a relative folder must not depend on the cwd later
+        self.manifest = manifest(build_dir)
+        self.data_files = tuple(str(f) for f in data_files)
+        self.store_path = serving_store(build_dir, data_files, cache_dir)
+        self.executor: Any = None
+        self.engine: Engine | None = None
+        if workers:
+            from plankg.kb.workers import Executor
+
+            self.executor = Executor(str(self.store_path), workers, timeout, worker_memory_mb)
+        else:
+            self.engine = Engine(open_store(self.store_path))
+
+    @property
+    def build_id(self) -> str:
+        """What identifies this build's content (and so every answer computed from it)."""
+        return str(self.manifest.get("build_id") or self.manifest.get("built") or "") + \
+            ("+" + str(self.store_path.name) if self.data_files else "")
+
+    @property
+    def base_iri(self) -> str:
+        """The base under which the build minted its IRIs."""
+        return str(self.manifest.get("base_iri") or "")
+
+    def run(self, job: Job) -> Reply:
+        """Answer a job. :raises QueryFailed: timeout, a crashed or busy worker (service only)."""
+        if self.executor is not None:
+            return self.executor.run(job)
+        assert self.engine is not None
+        return self.engine.run(job)
+
+    def select(self, text: str, bindings: Mapping[str, Term] | None = None, max_rows: int = 0) -> Reply:
+        """Rows of a SELECT. :raises QueryFailed: the query was refused or failed."""
+        reply = self.run(Job(text, bindings=dict(bindings or {}), rows=True, max_rows=max_rows))
+        if reply.status != 200:
+            raise QueryFailed(reply.status, reply.title, reply.message)
+        return reply
+
+    def query(self, query: NamedQuery | str, values: Mapping[str, str] | None = None,
+              fmt: str | None = None) -> Reply:
+        """A named query (or its name) with parameter values given as text, as rows or in ``fmt``."""
+        named = load_query(query) if isinstance(query, str) else query
+        terms = bindings(named, values or {})
+        if fmt is None:
+            return self.select(named.text, terms)
+        info = inspect_query(named.text)
+        reply = self.run(Job(named.text, fmt=fmt, bindings=terms, prefixes=info.prefixes))
+        if reply.status != 200:
+            raise QueryFailed(reply.status, reply.title, reply.message)
+        return reply
+
+    def runner(self) -> Any:
+        """A runner for :mod:`plankg.kb.accountability`: named query + bindings -> row dicts."""
+        def run(query: NamedQuery, terms: Mapping[str, Term]) -> list[Mapping[str, Any]]:
+            return self.select(query.text, terms).records()
+        return run
+
+    def close(self) -> None:
+        """Stop the query workers, if any."""
+        if self.executor is not None:
+            self.executor.close()

@@ -3,8 +3,8 @@
 One library behind ``plankg trace``/``plankg report`` and the ``/api/`` and ``/report`` views. All
 SPARQL lives in ``queries/trace-*.rq``, ``gaps-*.rq`` and ``report-*.rq``; this module binds their
 parameters (never formats query text) and shapes the rows. A *runner* executes a named query with
-bindings and returns rows as dicts of rdflib terms: :func:`dataset_runner` runs on a local Dataset
-(the CLI), ``plankg.web.api`` runs on the service's query workers.
+bindings and returns rows as dicts of pyoxigraph terms: :meth:`plankg.kb.KnowledgeBase.runner`
+gives one, in this process (the CLI) or on query workers (the service).
 
 Every answer row carries its evidence: ``{"item", "quote", "start", "end"}`` where ``start``/``end``
 are code-point offsets (end exclusive) into the plan's source file.
@@ -15,18 +15,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Mapping
-from decimal import Decimal
-from functools import cache
 from typing import Any
 
-from rdflib import XSD, Literal, URIRef
-from rdflib.term import Node
+import pyoxigraph as ox
 
-from plankg.errors import PlanKGError
-from plankg.kb.queries import NamedQuery, load_query
+from plankg.errors import BadParameter, PlanKGError
+from plankg.kb.queries import NamedQuery, Term, load_query
+from plankg.kb.results import XSD
+from plankg.kb.results import value as plain
 
 Row = dict[str, Any]
-Runner = Callable[[NamedQuery, Mapping[str, Node]], list[Mapping[str, Any]]]
+# Runs a named query with bindings; rows as dicts of pyoxigraph terms keyed by column.
+Runner = Callable[[NamedQuery, Mapping[str, Term]], list[Mapping[str, Any]]]
 
 PLAN = "https://w3id.org/plankg/ontology#"
 WORK_KINDS = ("item", "task", "target", "milestone", "recurrence")
@@ -49,65 +49,26 @@ class TraceNotFound(PlanKGError):
     """A subject that names nothing in the graph (an unknown item number, name or IRI)."""
 
 
-class BadParameter(PlanKGError):
-    """A parameter value of the wrong shape (e.g. a date that is not YYYY-MM-DD)."""
-
-
 # ---------------------------------------------------------------------------------------------
 # Running queries
 # ---------------------------------------------------------------------------------------------
 
 
-def dataset_runner(dataset: Any) -> Runner:
-    """A runner over a local rdflib Dataset (query text + initBindings, so Oxigraph evaluates it)."""
-
-    def run(query: NamedQuery, bindings: Mapping[str, Node]) -> list[Mapping[str, Any]]:
-        result = dataset.query(query.text, initBindings=dict(bindings))
-        names = [str(v) for v in result.vars or []]
-        return [dict(zip(names, row, strict=False)) for row in result]
-
-    return run
+def iri_term(value: str) -> ox.NamedNode:
+    """An IRI parameter."""
+    return ox.NamedNode(value)
 
 
-@cache
-def projection(text: str) -> tuple[str, ...]:
-    """The projected variable names of a SELECT query, in order (for runners that return tuples)."""
-    from rdflib.plugins.sparql import prepareQuery
-
-    return tuple(str(v) for v in prepareQuery(text).algebra["PV"])
-
-
-def rows_from_tuples(
-    query: NamedQuery, tuples: Iterable[tuple[Any, ...]]
-) -> list[Mapping[str, Any]]:
-    """Name the columns of tuple rows (e.g. an executor's ``Reply.rows``) by the query's projection."""
-    names = projection(query.text)
-    return [dict(zip(names, row, strict=False)) for row in tuples]
+def literal_term(value: str | int, datatype: str | None = None) -> ox.Literal:
+    """A literal parameter: integers typed xsd:integer, other text plain unless ``datatype``."""
+    if isinstance(value, int):
+        return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "integer"))
+    return ox.Literal(value, datatype=ox.NamedNode(XSD + datatype) if datatype else None)
 
 
-def py(term: Any) -> Any:
-    """An rdflib term as a JSON-ready value: IRIs as strings, numbers as int/float, dates as ISO."""
-    if term is None:
-        return None
-    if isinstance(term, URIRef):
-        return str(term)
-    if isinstance(term, Literal):
-        value = term.toPython()
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, (Decimal, float)):
-            return int(value) if value == int(value) else float(value)
-        if isinstance(value, (dt.date, dt.datetime)):
-            return value.isoformat()
-        if isinstance(value, Literal):
-            return str(value)
-        return value
-    return str(term)
-
-
-def ask(run: Runner, query: str, /, **bindings: Node) -> list[Row]:
+def ask(run: Runner, query: str, /, **bindings: Term) -> list[Row]:
     """Run the named query with bindings; rows as dicts of plain values."""
-    return [{k: py(v) for k, v in row.items()} for row in run(load_query(query), bindings)]
+    return [{k: plain(v) for k, v in row.items()} for row in run(load_query(query), bindings)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -168,7 +129,7 @@ def resolve(subject: str, run: Runner) -> Row:
             "nothing to trace: give an item number (19), a task (19.2), a name or an IRI"
         )
     if text.isdigit():
-        rows = ask(run, "trace-item", number=Literal(int(text)))
+        rows = ask(run, "trace-item", number=literal_term(int(text)))
         if not rows:
             raise TraceNotFound(
                 f"no work item {text} in the plan (see `plankg report` for the items)"
@@ -180,7 +141,7 @@ def resolve(subject: str, run: Runner) -> Row:
         }
     m = TASK_NUMBER.match(text)
     if m:
-        rows = ask(run, "trace-item", number=Literal(int(m[1])))
+        rows = ask(run, "trace-item", number=literal_term(int(m[1])))
         for row in rows:
             if row["taskNumber"] == int(m[2]):
                 return {"iri": row["task"], "kind": "task", "label": f"{m[1]}.{m[2]}"}
@@ -188,7 +149,7 @@ def resolve(subject: str, run: Runner) -> Row:
             f"no task {text} in the plan (item {m[1]} has "
             f"{len(rows)} task{'s' if len(rows) != 1 else ''})"
         )
-    rows = ask(run, "trace-lookup", name=Literal(text))
+    rows = ask(run, "trace-lookup", name=literal_term(text))
     rows.sort(key=lambda r: KIND_ORDER.index(r["kind"]) if r["kind"] in KIND_ORDER else 99)
     rows = [r for r in rows if r["kind"] in KIND_ORDER]
     if not rows:
@@ -237,7 +198,7 @@ def trace(subject: str, run: Runner) -> Row:
 
 def trace_work(iri: str, kind: str, run: Runner) -> Row:
     """Responsibilities on an item/task/target, the chain above them and the units below them."""
-    focus = URIRef(iri)
+    focus = iri_term(iri)
     tasks = ask(run, "trace-focus", focus=focus)
     if not tasks:
         raise TraceNotFound(f"{iri} is a {kind} with no task in the plan")
@@ -434,7 +395,7 @@ def implied_issuer(responsibilities: list[Row], run: Runner) -> Row | None:
 def holder_relations(iri: str, run: Runner) -> list[Row]:
     """Posts of a body, the body of a post, groups, and whom the holder is accountable to."""
     out: dict[tuple[str, str], Row] = {}
-    for r in ask(run, "trace-holder-relations", holder=URIRef(iri)):
+    for r in ask(run, "trace-holder-relations", holder=iri_term(iri)):
         key = (r["relation"], r["other"])
         entry = out.get(key)
         if entry is None:
@@ -450,7 +411,7 @@ def holder_relations(iri: str, run: Runner) -> list[Row]:
 def trace_holder(iri: str, kind: str, run: Runner) -> Row:
     """All duties of a post, body or group, both halves of 一岗双责, the items they cover."""
     duties: dict[str, Row] = {}
-    for r in ask(run, "trace-holder", holder=URIRef(iri)):
+    for r in ask(run, "trace-holder", holder=iri_term(iri)):
         entry = duties.get(r["responsibility"])
         if entry is None:
             entry = duties[r["responsibility"]] = {
@@ -511,7 +472,7 @@ def trace_holder(iri: str, kind: str, run: Runner) -> Row:
 def trace_touching(iri: str, kind: str, run: Runner) -> Row:
     """Items, tasks, participations, targets and deadlines that touch a place or programme."""
     links: dict[tuple[str, str | None, str | None], Row] = {}
-    for r in ask(run, "trace-touching", entity=URIRef(iri)):
+    for r in ask(run, "trace-touching", entity=iri_term(iri)):
         key = (r["relation"], r.get("task"), r.get("other"))
         entry = links.get(key)
         if entry is None:
@@ -527,7 +488,7 @@ def trace_touching(iri: str, kind: str, run: Runner) -> Row:
                 "evidence": [],
             }
         add_evidence(entry, r)
-    deadlines = collect_targets(ask(run, "trace-deadlines", entity=URIRef(iri)))
+    deadlines = collect_targets(ask(run, "trace-deadlines", entity=iri_term(iri)))
     mentions = sorted(
         links.values(), key=lambda e: (e["item"], e["taskNumber"] or 0, e["relation"])
     )
@@ -622,7 +583,7 @@ def due_by(until: str, run: Runner) -> list[Row]:
             "taskNumber": r["taskNumber"],
             "evidence": [evidence(r)],
         }
-        for r in ask(run, "trace-due-by", until=Literal(day.isoformat(), datatype=XSD.date))
+        for r in ask(run, "trace-due-by", until=literal_term(day.isoformat(), "date"))
     ]
 
 

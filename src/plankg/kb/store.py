@@ -1,139 +1,105 @@
-"""The embedded store the service queries: the build's N-Quads plus extra RDF files, behind rdflib's API.
+"""Opening a build's store read-only, and stores for builds served with further data files.
 
-Two stores, chosen by the STORE setting:
-
-- ``oxigraph`` (default, chosen by measurement in bench/): an rdflib ``Dataset`` over oxrdflib's
-  ``Oxigraph`` store, loaded by pyoxigraph's native parsers. Pass query *text* to it.
-- ``memory``: rdflib's own in-memory store and SPARQL engine (slow joins; kept as the reference).
-
-Either way the SPARQL default graph is the union of all graphs (Fuseki's ``unionDefaultGraph``):
-for Oxigraph the set union is copied into the store's default graph at load (its own union mode
-repeats a triple once per graph that holds it); rdflib's engine evaluates over the conjunctive graph
-(``Dataset(default_union=True)``). Named graphs stay as built, for GRAPH patterns and FROM NAMED.
+A build holds its own store (written once by ``plankg build``). Serving further files (``--data``)
+needs one store holding both: it is made once in a cache folder, keyed by the build's id and the
+files' contents, and reused while neither changes. Nothing here writes into a build.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
-from collections.abc import Iterable
+import os
+import shutil
+import tempfile
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-import rdflib.plugins.sparql
-from rdflib import Dataset, URIRef
+import pyoxigraph as ox
 
-from plankg.errors import BuildNotFound, PlanKGError
+from plankg.build.store import DATASET_FILE, STORE_DIR, DataFileError, file_format, write_store
+from plankg.errors import BuildNotFound
 
 log = logging.getLogger(__name__)
 
-# rdflib must never fetch a FROM / FROM NAMED graph from the web on behalf of a query.
-rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
-
-STORES = ("oxigraph", "memory")
-DATASET_FILE = "plankg.nq"
-
-# File suffix -> (rdflib parser name, pyoxigraph extension, holds named graphs)
-FORMATS: dict[str, tuple[str, str, bool]] = {
-    ".ttl": ("turtle", "ttl", False),
-    ".turtle": ("turtle", "ttl", False),
-    ".nt": ("nt", "nt", False),
-    ".ntriples": ("nt", "nt", False),
-    ".n3": ("n3", "n3", False),
-    ".rdf": ("xml", "rdf", False),
-    ".owl": ("xml", "rdf", False),
-    ".xml": ("xml", "rdf", False),
-    ".jsonld": ("json-ld", "jsonld", False),
-    ".trig": ("trig", "trig", True),
-    ".nq": ("nquads", "nq", True),
-    ".nquads": ("nquads", "nq", True),
-}
+MANIFEST = "manifest.json"
 
 
-class DataFileError(PlanKGError):
-    """An extra data file that is missing, of an unknown format, or not parseable."""
+def manifest(build_dir: str | Path) -> dict[str, Any]:
+    """The build's manifest (base IRI, id, plans, graphs, counts)."""
+    path = Path(build_dir) / MANIFEST
+    try:
+        return json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        raise BuildNotFound(f"no readable {MANIFEST} in {Path(build_dir)}/: run `plankg build` first") from None
 
 
-def dataset_path(build_dir: str | Path) -> Path:
-    """The N-Quads file of a build, or BuildNotFound naming where it looked."""
-    path = Path(build_dir) / DATASET_FILE
-    if not path.is_file():
-        raise BuildNotFound(f"no {DATASET_FILE} in {Path(build_dir)}/: run `plankg build` first")
+def store_path(build_dir: str | Path) -> Path:
+    """The store folder of a build, or BuildNotFound naming where it looked."""
+    path = Path(build_dir) / STORE_DIR
+    if not path.is_dir():
+        raise BuildNotFound(f"no {STORE_DIR}/ in {Path(build_dir)}/: run `plankg build` first "
+                            "(builds older than the on-disk store need rebuilding)")
     return path
 
 
-def graph_name_for(path: str | Path) -> URIRef:
-    """The named graph a triples file is loaded into: the file's own URI."""
-    return URIRef(Path(path).resolve().as_uri())
+def open_store(path: str | Path) -> ox.Store:
+    """A store opened read-only (many processes may read it at once)."""
+    return ox.Store.read_only(str(path))
 
 
-def file_format(path: Path) -> tuple[str, str, bool]:
-    """The format of an RDF file, from its suffix."""
-    try:
-        return FORMATS[path.suffix.lower()]
-    except KeyError:
-        known = ", ".join(sorted(FORMATS))
-        raise DataFileError(f"{path}: unknown RDF format {path.suffix!r} (known: {known})") from None
-
-
-def load_dataset(build_dir: str | Path, store: str = "oxigraph",
-                 extra_files: Iterable[str | Path] = ()) -> Dataset:
-    """Load a build (and extra RDF files, each triples file into a graph named by its URI) into a Dataset."""
-    if store not in STORES:
-        raise PlanKGError(f"unknown store {store!r}: use one of {', '.join(STORES)}")
-    files = [(dataset_path(build_dir), True)] + [(Path(f), False) for f in extra_files]
-    for path, _ in files[1:]:
+def check_data_files(files: Sequence[str | Path]) -> list[Path]:
+    """The data files as paths, each existing and of a known RDF format."""
+    paths = [Path(f) for f in files]
+    for path in paths:
         if not path.is_file():
             raise DataFileError(f"--data {path}: no such file")
         file_format(path)
-    if store == "oxigraph":
-        ds = Dataset(store="Oxigraph")
-        for path, _ in files:
-            _load_oxigraph(ds, path)
-        _materialise_union(ds)
-    else:
-        ds = Dataset(default_union=True)
-        for path, _ in files:
-            _load_memory(ds, path)
-    log.info("loaded %s store from %s (+%d files)", store, build_dir, len(files) - 1)
-    return ds
+    return paths
 
 
-def _load_oxigraph(ds: Dataset, path: Path) -> None:
-    """Load one file with pyoxigraph's native parser into the Oxigraph store behind ``ds``."""
-    import pyoxigraph as ox
+def data_store_key(build_dir: str | Path, files: Sequence[Path]) -> str:
+    """What a store of build + files depends on: the build's id and each file's name and bytes."""
+    digest = hashlib.sha256(str(manifest(build_dir).get("build_id", "")).encode())
+    for path in files:
+        digest.update(path.name.encode() + b"\0")
+        with path.open("rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()[:32]
 
-    _, ext, quads = file_format(path)
-    inner: ox.Store = ds.store._inner  # type: ignore[attr-defined]
-    fmt = ox.RdfFormat.from_extension(ext)
-    target = None if quads else ox.NamedNode(str(graph_name_for(path)))
+
+def default_cache_dir() -> Path:
+    """Where stores of build + data files are kept: PLANKG_CACHE_DIR, else the user's cache."""
+    if os.environ.get("PLANKG_CACHE_DIR"):
+        return Path(os.environ["PLANKG_CACHE_DIR"])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "plankg"
+
+
+def serving_store(build_dir: str | Path, files: Sequence[str | Path] = (),
+                  cache_dir: str | Path | None = None) -> Path:
+    """The store to serve: the build's own, or a cached one with the data files added."""
+    own = store_path(build_dir)
+    paths = check_data_files(files)
+    if not paths:
+        return own
+    folder = Path(cache_dir or default_cache_dir()) / f"store-{data_store_key(build_dir, paths)}"
+    if folder.is_dir():
+        log.info("reusing %s for %d data files", folder, len(paths))
+        return folder
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
     try:
-        inner.load(path=str(path), format=fmt, to_graph=target,
-                   base_iri=path.resolve().as_uri())
-    except (SyntaxError, ValueError, OSError) as exc:
-        raise DataFileError(f"{path}: {exc}") from exc
-
-
-def _materialise_union(ds: Dataset) -> None:
-    """Copy every triple of every named graph into the default graph, once.
-
-    Oxigraph 0.5's union-default-graph mode yields a triple once per graph that holds it
-    (oxigraph/oxigraph#1919, fixed after 0.5.13): plans that describe the same place or body gave
-    duplicated rows. A real default graph that is the set union has no such problem.
-    """
-    import pyoxigraph as ox
-
-    inner: ox.Store = ds.store._inner  # type: ignore[attr-defined]
-    default = ox.DefaultGraph()
-    inner.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, default)
-                      for q in list(inner.quads_for_pattern(None, None, None, None)) if q.graph_name != default)
-
-
-def _load_memory(ds: Dataset, path: Path) -> None:
-    """Load one file with rdflib's parser into the memory Dataset."""
-    fmt, _, quads = file_format(path)
-    try:
-        if quads:
-            ds.parse(str(path), format=fmt)
-        else:
-            ds.graph(graph_name_for(path)).parse(str(path), format=fmt)
-    except Exception as exc:  # rdflib parsers raise many unrelated types
-        raise DataFileError(f"{path}: {exc}") from exc
+        write_store(tmp / "store", [Path(build_dir) / DATASET_FILE, *paths])
+        os.replace(tmp / "store", folder)
+    except FileExistsError:  # OSError on some systems: another server made it meanwhile
+        pass
+    except OSError:
+        if not folder.is_dir():
+            raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    log.info("made %s for %d data files", folder, len(paths))
+    return folder

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from plankg.config import ONTOLOGY_NS
+
 # Standard vocabularies reused by the ontology and the data.
 ORG = "http://www.w3.org/ns/org#"
 PROV = "http://www.w3.org/ns/prov#"
@@ -454,6 +456,12 @@ PREFIXES: dict[str, str] = {
     "xsd": "http://www.w3.org/2001/XMLSchema#",
     "owl": "http://www.w3.org/2002/07/owl#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+}
+
+# Every prefix the project writes (answers, dumps, pages): plan:, rdf:, the reused vocabularies.
+ALL_PREFIXES: dict[str, str] = {
+    "plan": ONTOLOGY_NS, "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", **PREFIXES,
+    "vann": "http://purl.org/vocab/vann/",
 }
 
 # Axioms of the reused vocabularies that reasoning needs (copied from the W3C specs, not redefined).

@@ -1,18 +1,19 @@
-"""The web service: a Flask app factory over a built knowledge graph (the flaskr pattern)."""
+"""The web service: a Flask app factory over a knowledge base (the flaskr pattern)."""
 
 from __future__ import annotations
 
 import atexit
-from importlib import resources as importlib_resources
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from importlib import resources as importlib_resources
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app
 
 from plankg.config import DEFAULTS
+from plankg.kb import KnowledgeBase
 
 log = logging.getLogger(__name__)
 
@@ -21,14 +22,17 @@ log = logging.getLogger(__name__)
 class ServiceState:
     """What every request needs, kept in ``app.extensions["plankg"]``."""
 
-    executor: Any                      # plankg.kb.workers.Executor
-    build_dir: Path
-    data_files: tuple[str, ...]
-    cache: dict[str, Any] = field(default_factory=dict)
+    kb: KnowledgeBase
+    cache: dict[str, Any] = field(default_factory=dict)   # values computed once per build
+
+    @property
+    def build_dir(self) -> Path:
+        """The build being served."""
+        return self.kb.build_dir
 
     def close(self) -> None:
         """Stop the query workers."""
-        self.executor.close()
+        self.kb.close()
 
 
 def state() -> ServiceState:
@@ -47,11 +51,10 @@ def data_files(value: Any) -> tuple[str, ...]:
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the WSGI app: DEFAULTS, then PLANKG_* variables, then ``config``."""
-    from plankg.kb.store import dataset_path, file_format
     from plankg.web import api, describe, dumps, errors, report, resources, sparql, workbench
-    from plankg.kb.workers import Executor
 
-    app = Flask(__name__, template_folder=str(importlib_resources.files("plankg.render") / "templates"))
+    templates = importlib_resources.files("plankg.render") / "templates"
+    app = Flask(__name__, template_folder=str(templates))
     app.config.from_mapping(DEFAULTS)
     app.config.from_prefixed_env("PLANKG")
     if config:
@@ -60,16 +63,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = limit
     app.config["MAX_FORM_MEMORY_SIZE"] = limit
 
-    files = data_files(app.config.get("DATA_FILES"))
-    build = Path(app.config["BUILD_DIR"])
-    dataset_path(build)  # BuildNotFound now, rather than from the worker process
-    for path in files:
-        file_format(Path(path))
-    executor = Executor(str(build), str(app.config["STORE"]), files,
-                        workers=int(app.config["QUERY_WORKERS"]),
-                        timeout=float(app.config["QUERY_TIMEOUT"]),
-                        worker_memory_mb=int(app.config["WORKER_MEMORY_MB"]))
-    service = ServiceState(executor, build, files)
+    kb = KnowledgeBase(Path(app.config["BUILD_DIR"]), data_files(app.config.get("DATA_FILES")),
+                       workers=int(app.config["QUERY_WORKERS"]),
+                       timeout=float(app.config["QUERY_TIMEOUT"]),
+                       worker_memory_mb=int(app.config["WORKER_MEMORY_MB"]),
+                       cache_dir=app.config.get("CACHE_DIR") or None)
+    service = ServiceState(kb)
     app.extensions["plankg"] = service
     atexit.register(service.close)
 

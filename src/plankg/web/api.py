@@ -1,6 +1,6 @@
 """JSON API for auditors under ``/api/``: traces, items, holders, gaps, targets, and its OpenAPI 3.1 description.
 
-Every answer comes from plankg.audit, which runs the ``.rq`` files of ``queries/`` on the service's
+Every answer comes from plankg.kb.accountability, which runs the ``.rq`` files of ``queries/`` on the service's
 query workers. Errors are JSON ``{"error", "status", "title"}`` (the service's error shape) with
 404 for an unknown item or entity (named in the message) and 400 for a bad parameter.
 """
@@ -13,10 +13,10 @@ from http import HTTPStatus
 from typing import Any
 
 from flask import Blueprint, Response, current_app, json, request
-from plankg.kb.queries import NamedQuery
-from rdflib.term import Node
 
+from plankg.kb import QueryFailed
 from plankg.kb import accountability as audit
+from plankg.kb.queries import NamedQuery
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -35,24 +35,18 @@ class ApiError(Exception):
 
 
 def service_runner() -> audit.Runner:
-    """A runner that sends each named query to the query workers (rows as rdflib terms)."""
+    """A runner on the service's knowledge base; a failed query becomes an ApiError."""
     from plankg.web import state
-    from plankg.kb.workers import Job, QueryFailed
 
-    executor = state().executor
+    run = state().kb.runner()
 
-    def run(query: NamedQuery, bindings: Mapping[str, Node]) -> list[Mapping[str, Any]]:
+    def guarded(query: NamedQuery, terms: Mapping[str, Any]) -> list[Mapping[str, Any]]:
         try:
-            reply = executor.run(
-                Job(text=query.text, form="SELECT", bindings=dict(bindings), rows=True)
-            )
+            return run(query, terms)
         except QueryFailed as exc:
-            raise ApiError(exc.status, exc.message) from None
-        if reply.status != 200:
-            raise ApiError(reply.status, f"query {query.name}: {reply.message}")
-        return audit.rows_from_tuples(query, reply.rows or [])
+            raise ApiError(exc.status, f"query {query.name}: {exc.message}") from None
 
-    return run
+    return guarded
 
 
 def cached(key: str, compute: Any) -> Any:

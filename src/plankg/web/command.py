@@ -33,9 +33,11 @@ def _url(host: str, port: int) -> str:
               show_envvar=True, help="Further RDF file to serve (Turtle, N-Triples, TriG, N-Quads, "
                                      "RDF/XML, JSON-LD); repeatable. Triples go to a graph named "
                                      "by the file's URI; TriG/N-Quads keep their graphs.")
-@click.option("--store", type=click.Choice(["oxigraph", "memory"]), default=DEFAULTS["STORE"],
-              show_default=True, envvar="PLANKG_STORE", show_envvar=True,
-              help="Embedded store: Oxigraph (fast) or rdflib's memory store.")
+@click.option("--cache/--no-cache", default=True, show_default=True,
+              help="Keep answers in memory and revalidate with ETags (--no-cache measures cold queries).")
+@click.option("--max-result-bytes", type=click.IntRange(min=0), default=DEFAULTS["MAX_RESULT_BYTES"],
+              show_default=True, envvar="PLANKG_MAX_RESULT_BYTES", show_envvar=True,
+              help="Largest answer in bytes (413 past it; 0: no limit).")
 @click.option("--build-dir", type=click.Path(file_okay=False), default=DEFAULTS["BUILD_DIR"],
               show_default=True, envvar="PLANKG_BUILD_DIR", show_envvar=True,
               help="Directory of the build to serve (written by `plankg build`).")
@@ -45,15 +47,18 @@ def _url(host: str, port: int) -> str:
 @click.option("--threads", type=click.IntRange(1, 256), default=DEFAULTS["SERVER_THREADS"],
               show_default=True, envvar="PLANKG_SERVER_THREADS", show_envvar=True,
               help="HTTP request threads of the waitress server.")
-def serve(host: str, port: int, timeout: float, data_files: tuple[str, ...], store: str,
-          build_dir: str, workers: int, threads: int) -> None:
+def serve(host: str, port: int, timeout: float, data_files: tuple[str, ...], cache: bool,
+          max_result_bytes: int, build_dir: str, workers: int, threads: int) -> None:
     """Serve the knowledge graph over SPARQL 1.1 (read-only) with the query workbench at /."""
     from waitress.server import create_server
 
     from plankg.web import create_app
 
-    config: dict[str, Any] = {"BUILD_DIR": build_dir, "QUERY_TIMEOUT": timeout, "STORE": store,
-                              "DATA_FILES": list(data_files), "QUERY_WORKERS": workers}
+    config: dict[str, Any] = {"BUILD_DIR": build_dir, "QUERY_TIMEOUT": timeout,
+                              "DATA_FILES": list(data_files), "QUERY_WORKERS": workers,
+                              "MAX_RESULT_BYTES": max_result_bytes}
+    if not cache:
+        config["RESULT_CACHE_BYTES"] = 0
     try:
         app = create_app(config)
     except PlanKGError as exc:

@@ -8,7 +8,6 @@ instead of by walking every triple in Python, which would not scale to 100x plan
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
@@ -41,11 +40,12 @@ UNION_TRIPLES = "SELECT (COUNT(*) AS ?triples) WHERE { SELECT DISTINCT ?s ?p ?o 
 
 
 def select_rows(text: str) -> list[tuple[Any, ...]]:
-    """Run a SELECT on the workers and return its rows as rdflib terms."""
+    """Run a SELECT on the knowledge base and return its rows as rdflib terms."""
+    from plankg.kb import Job
     from plankg.web.sparql import run
-    from plankg.kb.workers import Job
+    from plankg.web.terms import rows
 
-    return run(Job(text=text, form="SELECT", rows=True)).rows or []
+    return rows(run(Job(text=text, rows=True)))
 
 
 def _cached(key: str, compute: Any) -> Any:
@@ -66,12 +66,7 @@ def graph_stats() -> dict[str, dict[str, int]]:
 
 def manifest() -> dict[str, Any]:
     """The build's manifest.json (labels of the graphs), or {} when absent or unreadable."""
-    def compute() -> dict[str, Any]:
-        try:
-            return json.loads((state().build_dir / "manifest.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-    return _cached("manifest", compute)
+    return state().kb.manifest
 
 
 def endpoint_iri() -> URIRef:

@@ -4,8 +4,7 @@
   (compact ``@context`` of the project prefixes), ``plankg.rdf`` (RDF/XML): every triple of every
   graph of the build (plan data, ontology, inferred), merged into one graph.
   ``plankg.trig`` keeps the named graphs (the build's own TriG file).
-- The files are written on the first request into ``<build>/dumps/`` (atomically; rewritten when
-  ``plankg.nq`` is newer), or kept in memory when the build directory is read-only.
+- The files are written by the build (:mod:`plankg.build.dumps`); this module only serves them.
 - ``/dumps/`` lists them for browsers and answers RDF clients with the DCAT description, which is
   also at ``/dumps/dcat.ttl``: a ``dcat:Catalog`` with the ``dcat:Dataset`` (the same IRI as the
   VoID dataset of ``/.well-known/void``, which it links with ``rdfs:seeAlso``; it adds
@@ -16,17 +15,13 @@
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
-import threading
-from dataclasses import dataclass
-from pathlib import Path
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, VOID, XSD
 
 from plankg.config import ONTOLOGY_IRI
+from plankg.build.dumps import DUMPS, DUMPS_DIR
 from plankg.web import conneg, state
 
 log = logging.getLogger(__name__)
@@ -35,116 +30,9 @@ bp = Blueprint("dumps", __name__)
 
 IANA = "https://www.iana.org/assignments/media-types/"
 FORMATS_NS = Namespace("http://www.w3.org/ns/formats/")
-DUMPS_DIR = "dumps"
 
 
-@dataclass(frozen=True)
-class Dump:
-    """One dump file: its name, rdflib serialiser, media type and W3C format IRI."""
-
-    name: str
-    serializer: str
-    media_type: str
-    title: str
-    format_iri: str
-
-    @property
-    def content_type(self) -> str:
-        """The Content-Type header value."""
-        return f"{self.media_type}; charset=utf-8"
-
-
-DUMPS: tuple[Dump, ...] = (
-    Dump("plankg.ttl", "longturtle", "text/turtle", "Turtle", "Turtle"),
-    Dump("plankg.nt", "nt", "application/n-triples", "N-Triples", "N-Triples"),
-    Dump("plankg.jsonld", "json-ld", "application/ld+json", "JSON-LD", "JSON-LD"),
-    Dump("plankg.rdf", "xml", "application/rdf+xml", "RDF/XML", "RDF_XML"),
-    Dump("plankg.trig", "trig", "application/trig", "TriG (named graphs)", "TriG"),
-)
 BY_NAME = {d.name: d for d in DUMPS}
-
-
-# ---------------------------------------------------------------------------------------------
-# Generating the files
-# ---------------------------------------------------------------------------------------------
-
-def merged_graph(build_dir: Path) -> Graph:
-    """Every triple of the build's N-Quads, all graphs merged, with the project prefixes."""
-    from rdflib import Dataset
-
-    from plankg.kb.store import dataset_path
-    from plankg.web.resources import prefixes
-
-    ds = Dataset()
-    ds.parse(dataset_path(build_dir), format="nquads")
-    g = Graph(bind_namespaces="none")
-    for prefix, ns in prefixes().items():
-        g.bind(prefix, ns)
-    for s, p, o, _graph in ds.quads((None, None, None, None)):
-        g.add((s, p, o))
-    return g
-
-
-def serialise(g: Graph, dump: Dump, build_dir: Path) -> bytes:
-    """One dump's bytes."""
-    from plankg.web.resources import prefixes
-
-    if dump.serializer == "trig":
-        return (build_dir / "plankg.trig").read_bytes()
-    if dump.serializer == "nt":
-        lines = sorted(line for line in g.serialize(format="nt").splitlines() if line.strip())
-        return ("\n".join(lines) + "\n").encode("utf-8")
-    if dump.serializer == "json-ld":
-        return g.serialize(format="json-ld", context=prefixes(), encoding="utf-8")
-    return g.serialize(format=dump.serializer, encoding="utf-8")
-
-
-def fresh(folder: Path, build_dir: Path) -> bool:
-    """Whether every dump in ``folder`` exists and is newer than the build's N-Quads."""
-    source = (build_dir / "plankg.nq").stat().st_mtime
-    return all((folder / d.name).is_file() and (folder / d.name).stat().st_mtime >= source
-               for d in DUMPS)
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write a file through a temporary sibling and os.replace."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def generate(build_dir: Path) -> dict[str, bytes | Path]:
-    """All dumps: paths in ``<build>/dumps/`` when writable, else bytes in memory."""
-    folder = build_dir / DUMPS_DIR
-    if folder.is_dir() and fresh(folder, build_dir):
-        return {d.name: folder / d.name for d in DUMPS}
-    g = merged_graph(build_dir)
-    data = {d.name: serialise(g, d, build_dir) for d in DUMPS}
-    try:
-        folder.mkdir(exist_ok=True)
-        for name, body in data.items():
-            write_atomically(folder / name, body)
-    except OSError as exc:
-        log.warning("cannot write dumps into %s (%s); keeping them in memory", folder, exc)
-        return dict(data)
-    log.info("wrote %d dumps (%d triples) into %s", len(data), len(g), folder)
-    return {name: folder / name for name in data}
-
-
-def dumps() -> dict[str, bytes | Path]:
-    """The dumps of the served build, generated once per app (thread-safe)."""
-    cache = state().cache
-    lock = cache.setdefault("dumps-lock", threading.Lock())
-    with lock:
-        if "dumps" not in cache:
-            cache["dumps"] = generate(state().build_dir)
-        return cache["dumps"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -255,12 +143,10 @@ def download(name: str) -> Response:
     dump = BY_NAME.get(name)
     if dump is None:
         abort(404, f"no dump named {name!r}; the dumps are: {', '.join(BY_NAME)}")
-    found = dumps()[name]
-    if isinstance(found, Path):
-        resp = send_file(found, mimetype=dump.content_type, as_attachment=True,
-                         download_name=name, max_age=3600)
-    else:
-        resp = Response(found, 200, content_type=dump.content_type)
-        resp.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    path = (state().build_dir / DUMPS_DIR / name).resolve()
+    if not path.is_file():
+        abort(404, f"the build has no dump {name!r}; rebuild it with `plankg build`")
+    resp = send_file(path, mimetype=dump.content_type, as_attachment=True,
+                     download_name=name, max_age=3600)
     resp.headers["Content-Type"] = dump.content_type
     return resp

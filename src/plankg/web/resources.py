@@ -39,7 +39,8 @@ from rdflib.namespace import RDF, RDFS, SKOS
 from plankg.config import ONTOLOGY_IRI, ONTOLOGY_NS
 from plankg.web import conneg, state
 from plankg.web.errors import ServiceError
-from plankg.kb.workers import Job
+from plankg.kb import Job
+from plankg.web.terms import rows, to_oxigraph
 
 log = logging.getLogger(__name__)
 
@@ -80,9 +81,9 @@ def base_iri() -> str:
 @functools.cache
 def prefixes() -> dict[str, str]:
     """The project's prefixes (plan:, the reused vocabularies, rdf:)."""
-    from plankg.ontology.vocabulary import PREFIXES
+    from plankg.ontology.vocabulary import ALL_PREFIXES
 
-    return {"plan": PLAN, "rdf": str(RDF), **PREFIXES, "vann": "http://purl.org/vocab/vann/"}
+    return dict(ALL_PREFIXES)
 
 
 def curie(iri: str) -> str:
@@ -120,20 +121,19 @@ def query_text(name: str) -> str:
 
 
 def select(name: str, **bindings: Any) -> list[tuple[Any, ...]]:
-    """Rows of a named SELECT, bound with IRIs (strings) or rdflib terms."""
+    """Rows (rdflib terms) of a named SELECT, bound with IRIs (strings) or rdflib terms."""
     from plankg.web.sparql import run
 
-    terms = {k: URIRef(v) if isinstance(v, str) else v for k, v in bindings.items()}
-    return run(Job(query_text(name), form="SELECT", rows=True, bindings=terms)).rows or []
+    terms = {k: to_oxigraph(v) for k, v in bindings.items()}
+    return rows(run(Job(query_text(name), rows=True, bindings=terms)))
 
 
 def construct(name: str, fmt: str, **bindings: Any) -> bytes:
     """A named CONSTRUCT serialised as ``fmt`` (a conneg.Format key), bound with IRIs."""
     from plankg.web.sparql import run
 
-    terms = {k: URIRef(v) if isinstance(v, str) else v for k, v in bindings.items()}
-    job = Job(query_text(name), form="CONSTRUCT", fmt=fmt, bindings=terms, prefixes=prefixes())
-    return run(job).body
+    terms = {k: to_oxigraph(v) for k, v in bindings.items()}
+    return run(Job(query_text(name), fmt=fmt, bindings=terms, prefixes=prefixes())).body
 
 
 # ---------------------------------------------------------------------------------------------

@@ -21,9 +21,10 @@ from flask import Blueprint, Flask, Response, current_app, request
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from plankg.kb import Job, QueryFailed, Reply
+from plankg.kb.lexer import inspect_query
 from plankg.web import conneg, state
 from plankg.web.errors import ServiceError
-from plankg.kb.workers import Job, QueryFailed, inspect_query
 
 bp = Blueprint("sparql", __name__)
 
@@ -129,18 +130,20 @@ def endpoint() -> Response | str:
         if info.form is not None:
             raise ServiceError(406, str(exc)) from None
         fmt = offered[0]  # not a recognisable query: let the engine report the syntax error
-    job = Job(text=proto.query, form=info.form, fmt=fmt.key,
+    job = Job(text=proto.query, fmt=fmt.key,
               default_graphs=graph_iris(proto.params, "default-graph-uri"),
               named_graphs=graph_iris(proto.params, "named-graph-uri"),
-              prefixes=info.prefixes, max_rows=int(current_app.config["MAX_RESULT_ROWS"]))
+              prefixes=info.prefixes, base_iri=request.base_url,
+              max_rows=int(current_app.config["MAX_RESULT_ROWS"]),
+              max_bytes=int(current_app.config["MAX_RESULT_BYTES"]))
     reply = run(job)
     return Response(reply.body, 200, content_type=fmt.content_type)
 
 
-def run(job: Job):  # noqa: ANN201  (returns executor.Reply)
-    """Run a job on the query workers; failures become ServiceErrors."""
+def run(job: Job) -> Reply:
+    """Run a job on the knowledge base; failures become ServiceErrors."""
     try:
-        reply = state().executor.run(job)
+        reply = state().kb.run(job)
     except QueryFailed as exc:
         headers = {"Retry-After": "5"} if exc.status == 503 else None
         raise ServiceError(exc.status, exc.message, exc.title, headers) from None

@@ -8,23 +8,28 @@ A header looks like::
     #+ params:
     #+   item: IRI of a plan:WorkItem (binds ?item)
 
-Parameters are bound with `initBindings`, never by editing the text.
+Parameters are bound as substitutions (SEP-0007), never by editing the text; only for a remote
+endpoint, whose protocol has no bindings, :func:`inline_bindings` writes them into the text.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 import yaml
-from rdflib import Literal, URIRef
-from rdflib.query import Result
-from rdflib.term import Node
 
-from plankg.errors import PlanKGError, QueryNotFound
+from plankg.errors import BadParameter, PlanKGError, QueryNotFound
+from plankg.kb.lexer import Token, inspect_query, matching_close, tokens
+
+Term = ox.NamedNode | ox.Literal | ox.BlankNode
+XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 
 
 @dataclass(frozen=True)
@@ -58,11 +63,12 @@ def from_text(name: str, text: str) -> NamedQuery:
                       {k: str(v) for k, v in (h.get("example") or {}).items()})
 
 
-def list_queries() -> list[NamedQuery]:
-    """Every named query of the project, sorted by name."""
+@cache
+def list_queries() -> tuple[NamedQuery, ...]:
+    """Every named query of the project, sorted by name (read once per process)."""
     folder = resources.files("plankg.kb.queries")
-    return [from_text(p.name[:-3], p.read_text("utf-8"))
-            for p in sorted(folder.iterdir(), key=lambda p: p.name) if p.name.endswith(".rq")]
+    return tuple(from_text(p.name[:-3], p.read_text("utf-8"))
+                 for p in sorted(folder.iterdir(), key=lambda p: p.name) if p.name.endswith(".rq"))
 
 
 def load_query(name_or_path: str) -> NamedQuery:
@@ -77,104 +83,85 @@ def load_query(name_or_path: str) -> NamedQuery:
     raise QueryNotFound(f"no query named {name_or_path!r} (known: {names})")
 
 
-def bindings(query: NamedQuery, values: dict[str, str]) -> dict[str, Node]:
-    """initBindings for `values`: IRIs for http(s)/urn values, literals (int when numeric) otherwise."""
+def bindings(query: NamedQuery, values: Mapping[str, str]) -> dict[str, Term]:
+    """Substitutions for ``values``: IRIs for http(s)/urn values, integers when numeric, else strings.
+
+    :raises BadParameter: a parameter the query does not declare.
+    """
     unknown = set(values) - set(query.params)
     if unknown:
-        raise QueryNotFound(f"query {query.name!r} has no parameter {sorted(unknown)[0]!r} "
-                            f"(parameters: {', '.join(query.params) or 'none'})")
-    out: dict[str, Node] = {}
-    for k, v in values.items():
-        if v.startswith(("http://", "https://", "urn:")):
-            out[k] = URIRef(v)
-        elif v.lstrip("-").isdigit():
-            out[k] = Literal(int(v))
-        else:
-            out[k] = Literal(v)
-    return out
+        raise BadParameter(f"query {query.name!r} has no parameter {sorted(unknown)[0]!r} "
+                           f"(parameters: {', '.join(query.params) or 'none'})")
+    return {k: term_for(v) for k, v in values.items()}
 
 
-def run(query: NamedQuery, graph: Any, values: dict[str, str] | None = None) -> Result:
-    """Run a named query on an rdflib Graph/Dataset (text + initBindings, so Oxigraph evaluates it)."""
-    return graph.query(query.text, initBindings=bindings(query, values or {}))
+def term_for(value: str) -> Term:
+    """The RDF term a parameter value given as text stands for."""
+    if value.startswith(("http://", "https://", "urn:")):
+        return ox.NamedNode(value)
+    if re.fullmatch(r"-?\d+", value):
+        return ox.Literal(value, datatype=XSD_INTEGER)
+    return ox.Literal(value)
 
 
-# -- binding parameters for a remote endpoint, where the protocol has no initBindings
+# -- binding parameters for a remote endpoint, where the protocol has no bindings
 
 
 def query_form(text: str) -> str:
     """SELECT, ASK, CONSTRUCT or DESCRIBE: the first query keyword after the prologue."""
-    body = "\n".join(ln for ln in text.splitlines() if not ln.lstrip().startswith("#"))
-    m = re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", body, re.I)
-    return m[1].upper() if m else "SELECT"
+    return inspect_query(text).form or "SELECT"
+
+
+def _body_start(toks: list[Token]) -> int:
+    """Index of the first token after the prologue (PREFIX and BASE declarations)."""
+    i = 0
+    while i < len(toks) and toks[i].kind == "word" and toks[i].text.upper() in ("PREFIX", "BASE"):
+        i += 3 if toks[i].text.upper() == "PREFIX" else 2
+    return i
+
+
+def _where_group(toks: list[Token], form: str) -> tuple[int, int]:
+    """Token indexes of the braces of the WHERE group (the template's first brace for CONSTRUCT)."""
+    i = _body_start(toks)
+    first = next((n for n in range(i, len(toks)) if toks[n].text == "{"), len(toks) - 1)
+    if form == "CONSTRUCT":
+        last = max((n for n, t in enumerate(toks) if t.text == "}"), default=len(toks) - 1)
+        return first, last
+    return first, matching_close(toks, first)
 
 
 def with_values(text: str, values: str) -> str:
     """Add a VALUES block before the closing brace of the WHERE clause."""
-    lines = text.splitlines(keepends=True)
-    i = next((n for n, ln in enumerate(lines) if ln.strip() and not ln.lstrip().startswith(("#", "PREFIX", "prefix"))),
-             len(lines))
-    head, body = "".join(lines[:i]), "".join(lines[i:])
-    start = body.find("{")
-    if start < 0:
+    toks = tokens(text)
+    if not any(t.text == "{" for t in toks):
         return text
-    end = _matching_brace(body, start)
-    return f"{head}{body[:end]}{values}\n{body[end:]}"
+    _, close = _where_group(toks, "SELECT")
+    at = toks[close].start
+    return f"{text[:at]}{values}\n{text[at:]}"
 
 
 def inline_bindings(text: str, values: dict[str, str], form: str | None = None) -> str:
-    """The query with its parameters bound, as initBindings would (so every engine sees constants).
+    """The query with its parameters bound, as substitutions would (so every engine sees constants).
 
     Each ``?param`` of the query pattern (and of a CONSTRUCT template) is replaced by its term; a
     SELECT/ASK also gets ``VALUES (?param ...) { (term ...) }`` at the end of its WHERE clause so that
     projected and grouped parameters keep their value. Only a VALUES block (the protocol's way, as
     a remote endpoint allows) is not enough: a FILTER in a nested group (trace-lookup's
-    UNION branch) cannot see a variable bound outside it and answers nothing, and rdflib would
-    evaluate the whole pattern before joining the block.
+    UNION branch) cannot see a variable bound outside it and answers nothing.
     """
     form = form or query_form(text)
-    lines = text.splitlines(keepends=True)
-    i = next((n for n, ln in enumerate(lines) if ln.strip() and not ln.lstrip().startswith(("#", "PREFIX", "prefix"))),
-             len(lines))
-    head, body = "".join(lines[:i]), "".join(lines[i:])
-    # the part to rewrite: the WHERE group of a SELECT/ASK (not its GROUP BY ...), template and
-    # pattern of a CONSTRUCT, everything after the keyword for DESCRIBE
+    toks = tokens(text)
     if form == "DESCRIBE":
-        start, end = 0, len(body)
+        first, last = _body_start(toks), len(toks) - 1
     else:
-        start = max(body.find("{"), 0)
-        end = body.rfind("}") + 1 if form == "CONSTRUCT" else _matching_brace(body, start) + 1
-    pattern = body[start:end]
-    for name, term in values.items():
-        pattern = re.sub(rf"[?$]{re.escape(name)}(?!\w)", lambda _m, t=term: t, pattern)
-    text = head + body[:start] + pattern + body[end:]
+        first, last = _where_group(toks, form)
+    out, at = [], 0
+    for t in toks[first:last + 1]:
+        if t.kind == "var" and t.text[1:] in values:
+            out += [text[at:t.start], values[t.text[1:]]]
+            at = t.end
+    text = "".join(out) + text[at:]
     if form in ("SELECT", "ASK"):
         names = " ".join(f"?{k}" for k in values)
         text = with_values(text, f"VALUES ({names}) {{ ({' '.join(values.values())}) }}")
     return text
-
-
-def _matching_brace(text: str, start: int) -> int:
-    """Index of the "}" closing the "{" at `start` (braces in strings and comments skipped)."""
-    depth, i, quote = 0, start, ""
-    while i < len(text):
-        c = text[i]
-        if quote:
-            if c == "\\":
-                i += 1
-            elif c == quote:
-                quote = ""
-        elif c in "\"'":
-            quote = c
-        elif c == "#":
-            i = text.find("\n", i)
-            if i < 0:
-                break
-        elif c == "{":
-            depth += 1
-        elif c == "}":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
-    return len(text) - 1

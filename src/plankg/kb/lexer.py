@@ -1,0 +1,125 @@
+"""The one SPARQL lexer of the project: what a query text is, found without parsing it.
+
+Used before any engine sees a query (updates and SERVICE are refused, nesting is bounded), to key
+the result cache (:func:`normalise`), and to bind parameters into text for remote endpoints.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+UPDATE_KEYWORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
+
+_TOKEN = re.compile(r"""
+    (?P<ws>\s+)
+  | (?P<comment>\#[^\n\r]*)
+  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*(?:\"\"\"|$)
+              |'''(?:[^'\\]|\\.|'(?!''))*(?:'''|$)
+              |"(?:[^"\\\n\r]|\\.)*"? |'(?:[^'\\\n\r]|\\.)*'?)
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<var>[?$][^\s(){}\[\],;.<>=!&|+*/"'#^]*)
+  | (?P<word>[^\W\d][\w\-.]*(?::(?:[\w\-.:%]|\\.)*)?|:(?:[\w\-.:%]|\\.)*)
+  | (?P<other>.)
+""", re.VERBOSE | re.DOTALL)
+
+_UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_OPEN, _CLOSE = "({[", ")}]"
+
+
+@dataclass(frozen=True)
+class Token:
+    """One significant token: its kind, text and offsets in the (unescaped) query text."""
+
+    kind: str
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class QueryInfo:
+    """What the text of a query is."""
+
+    form: str | None            # SELECT, ASK, CONSTRUCT, DESCRIBE, or None if not recognised
+    update: bool                # the text is a SPARQL Update (starts with INSERT, LOAD, ...)
+    service: bool               # uses SERVICE (federated query)
+    dataset_clause: bool        # has FROM / FROM NAMED
+    depth: int = 0              # deepest nesting of (), {} and []
+    prefixes: dict[str, str] = field(default_factory=dict)
+
+
+def unescape(text: str) -> str:
+    """Apply SPARQL's \\u/\\U escapes, which the grammar allows anywhere in a query."""
+    def repl(m: re.Match[str]) -> str:
+        code = int(m.group(1) or m.group(2), 16)
+        return chr(code) if code <= 0x10FFFF else m.group(0)
+    return _UCHAR.sub(repl, text)
+
+
+def tokens(text: str) -> list[Token]:
+    """The significant tokens of a query (no whitespace or comments), escapes applied."""
+    return [Token(m.lastgroup or "other", m.group(0), m.start(), m.end())
+            for m in _TOKEN.finditer(unescape(text)) if m.lastgroup not in ("ws", "comment")]
+
+
+def nesting_depth(toks: list[Token]) -> int:
+    """The deepest nesting of brackets of any kind."""
+    depth = deepest = 0
+    for t in toks:
+        if t.kind == "other":
+            if t.text in _OPEN:
+                depth += 1
+                deepest = max(deepest, depth)
+            elif t.text in _CLOSE:
+                depth -= 1
+    return deepest
+
+
+def inspect_query(text: str) -> QueryInfo:
+    """Classify a query text: its form, whether it is an update, uses SERVICE or FROM, its depth."""
+    toks = tokens(text)
+    words = {t.text.upper() for t in toks if t.kind == "word"}
+    prefixes: dict[str, str] = {}
+    form: str | None = None
+    update = False
+    i = 0
+    while i < len(toks):
+        tok = toks[i]
+        upper = tok.text.upper()
+        if tok.kind == "word" and upper == "PREFIX" and i + 2 < len(toks):
+            name, iri = toks[i + 1].text, toks[i + 2].text
+            if name.endswith(":") and iri.startswith("<"):
+                prefixes[name[:-1]] = iri[1:-1]
+            i += 3
+            continue
+        if tok.kind == "word" and upper == "BASE":
+            i += 2
+            continue
+        if tok.kind == "word":
+            if upper in QUERY_FORMS:
+                form = upper
+            elif upper in UPDATE_KEYWORDS:
+                update = True
+        break
+    return QueryInfo(form=form, update=update, service="SERVICE" in words,
+                     dataset_clause="FROM" in words, depth=nesting_depth(toks), prefixes=prefixes)
+
+
+def normalise(text: str) -> str:
+    """The query as its tokens joined by single spaces: the same query however it is laid out."""
+    return " ".join(t.text for t in tokens(text))
+
+
+def matching_close(toks: list[Token], index: int) -> int:
+    """Index of the token closing the bracket at ``toks[index]`` (the last token if unbalanced)."""
+    depth = 0
+    for n in range(index, len(toks)):
+        if toks[n].kind == "other" and toks[n].text in _OPEN:
+            depth += 1
+        elif toks[n].kind == "other" and toks[n].text in _CLOSE:
+            depth -= 1
+            if depth == 0:
+                return n
+    return len(toks) - 1
