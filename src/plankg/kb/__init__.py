@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from plankg.kb.cache import ResultCache, job_key
 from plankg.kb.engine import Engine, Job, QueryFailed, Reply
 from plankg.kb.lexer import inspect_query
 from plankg.kb.queries import NamedQuery, Term, bindings, load_query
@@ -26,11 +27,12 @@ class KnowledgeBase:
 
     def __init__(self, build_dir: str | Path, data_files: Sequence[str | Path] = (), *,
                  workers: int = 0, timeout: float = 0.0, worker_memory_mb: int = 0,
-                 cache_dir: str | Path | None = None) -> None:
+                 cache_dir: str | Path | None = None, cache_bytes: int = 0) -> None:
         self.build_dir = Path(build_dir).resolve()  # a relative folder must not depend on the cwd later
         self.manifest = manifest(build_dir)
         self.data_files = tuple(str(f) for f in data_files)
         self.store_path = serving_store(build_dir, data_files, cache_dir)
+        self.cache = ResultCache(cache_bytes) if cache_bytes > 0 else None
         self.executor: Any = None
         self.engine: Engine | None = None
         if workers:
@@ -51,12 +53,28 @@ class KnowledgeBase:
         """The base under which the build minted its IRIs."""
         return str(self.manifest.get("base_iri") or "")
 
+    def etag(self, job: Job) -> str:
+        """The entity tag of a job's answer: the same for as long as this build is served."""
+        return job_key(self.build_id, job)
+
     def run(self, job: Job) -> Reply:
-        """Answer a job. :raises QueryFailed: timeout, a crashed or busy worker (service only)."""
+        """Answer a job, from the cache when it holds the answer.
+
+        :raises QueryFailed: timeout, a crashed or busy worker (service only).
+        """
+        key = self.etag(job) if self.cache is not None and not job.rows else None
+        if key is not None:
+            body = self.cache.get(key)
+            if body is not None:
+                return Reply(body=body)
         if self.executor is not None:
-            return self.executor.run(job)
-        assert self.engine is not None
-        return self.engine.run(job)
+            reply = self.executor.run(job)
+        else:
+            assert self.engine is not None
+            reply = self.engine.run(job)
+        if key is not None and reply.status == 200:
+            self.cache.put(key, reply.body)
+        return reply
 
     def select(self, text: str, bindings: Mapping[str, Term] | None = None, max_rows: int = 0) -> Reply:
         """Rows of a SELECT. :raises QueryFailed: the query was refused or failed."""

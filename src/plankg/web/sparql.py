@@ -33,6 +33,8 @@ QUERY = "application/sparql-query"
 UPDATE = "application/sparql-update"
 READ_ONLY = ("this endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, DROP, "
              "CREATE, ADD, MOVE, COPY) is not accepted")
+# Answers may be kept and reused for a while, then revalidated with their ETag.
+CACHE_CONTROL = "public, max-age=300"
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]*$")
 
 
@@ -136,8 +138,14 @@ def endpoint() -> Response | str:
               prefixes=info.prefixes, base_iri=request.base_url,
               max_rows=int(current_app.config["MAX_RESULT_ROWS"]),
               max_bytes=int(current_app.config["MAX_RESULT_BYTES"]))
-    reply = run(job)
-    return Response(reply.body, 200, content_type=fmt.content_type)
+    etag = state().kb.etag(job)
+    if etag in request.if_none_match:  # the build is read-only: same query, same answer
+        resp = Response(status=304)
+    else:
+        resp = Response(run(job).body, 200, content_type=fmt.content_type)
+    resp.set_etag(etag)
+    resp.headers["Cache-Control"] = CACHE_CONTROL
+    return resp
 
 
 def run(job: Job) -> Reply:
@@ -191,6 +199,17 @@ def add_headers(resp: Response) -> Response:
         resp.headers["Access-Control-Max-Age"] = "86400"
     if request.path.startswith("/sparql") or request.path.startswith("/.well-known"):
         resp.vary.add("Accept")
+    return conditional(resp)
+
+
+def conditional(resp: Response) -> Response:
+    """ETag, 304 on If-None-Match and Cache-Control for the pages (GET 200 with a body in memory)."""
+    if request.method not in ("GET", "HEAD") or resp.status_code != 200 or resp.direct_passthrough:
+        return resp
+    if "ETag" not in resp.headers:
+        resp.add_etag()
+        resp.headers.setdefault("Cache-Control", CACHE_CONTROL)
+        resp.make_conditional(request)
     return resp
 
 
