@@ -53,14 +53,19 @@ def wait_until_responds(url: str, deadline: float) -> None:
         time.sleep(0.1)
 
 
-def start_server(build_dir: Path, *extra: str) -> tuple[subprocess.Popen[str], str]:
-    """Start `python -m plankg serve --port 0` and return the process and its base URL."""
+def start_server(build_dir: Path | None, *extra: str, cwd: Path | None = None
+                 ) -> tuple[subprocess.Popen[str], str]:
+    """Start `python -m plankg serve --port 0` and return the process and its base URL.
+
+    Without ``build_dir`` the server serves the default build folder of ``cwd``, as a user's
+    `make serve` does.
+    """
     env = {k: v for k, v in os.environ.items() if not k.startswith("PLANKG_")}
+    where = ["--build-dir", str(build_dir)] if build_dir is not None else []
     proc = subprocess.Popen(
-        [sys.executable, "-m", "plankg", "serve", "--host", "127.0.0.1", "--port", "0",
-         "--build-dir", str(build_dir), "--timeout", str(LIVE_TIMEOUT),
-         "--workers", str(LIVE_WORKERS), *extra],
-        stdout=subprocess.PIPE, text=True, env=env)
+        [sys.executable, "-m", "plankg", "serve", "--host", "127.0.0.1", "--port", "0", *where,
+         "--timeout", str(LIVE_TIMEOUT), "--workers", str(LIVE_WORKERS), *extra],
+        stdout=subprocess.PIPE, text=True, env=env, cwd=cwd)
     try:
         deadline = time.monotonic() + STARTUP_SECONDS
         url = read_url(proc, deadline)
