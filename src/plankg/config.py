@@ -19,6 +19,18 @@ DEFAULTS: dict[str, Any] = {
     "MAX_REQUEST_BYTES": 1_000_000,
     "MAX_RESULT_ROWS": 100_000,
     "MAX_RESULT_BYTES": 64_000_000,
+    "MAX_QUERY_LENGTH": 100_000,      # characters of one query
+    "MAX_QUERY_DEPTH": 64,            # nesting of (), {} and [] in one query
+    "SLOW_QUERY_SECONDS": 2.0,        # queries at least this slow are logged with their text
+    # On a public address: the URL the service is reached at ("" for the Host header), allowed
+    # CORS origins, requests one client may have running at once and per minute (0: no limit).
+    "PUBLIC_URL": "",
+    "CORS_ORIGINS": "*",
+    "CLIENT_QUERIES": 4,
+    "RATE_LIMIT": 0,
+    # waitress: open connections at most, seconds a connection may be idle.
+    "CONNECTION_LIMIT": 1000,
+    "CHANNEL_TIMEOUT": 30,
     # Answers cached in the server, bounded in bytes (0 turns the cache off), and where stores of
     # a build plus --data files are kept ("" for ~/.cache/plankg).
     "RESULT_CACHE_BYTES": 64_000_000,

@@ -299,13 +299,13 @@ def test_page_talks_to_this_server_only(
 ) -> None:
     url = base(live_server)
     load_workbench(browser, url)
-    pattern = re.compile(r"^/workbench/static/vendor/yasgui-[\d.]+/yasgui\.min\.(js|css)$")
+    pattern = re.compile(r"^/workbench/static/(vendor/yasgui-[\d.]+/yasgui\.min\.(js|css)|workbench\.js)$")
     assets = browser.execute_script(
         "return [...document.querySelectorAll('script[src]')].map(s => s.getAttribute('src'))"
         ".concat([...document.querySelectorAll('link[rel=stylesheet]')]"
         ".map(l => l.getAttribute('href')))"
     )
-    assert len(assets) == 2 and all(pattern.match(a) for a in assets), assets
+    assert len(assets) == 3 and all(pattern.match(a) for a in assets), assets
 
     open_example(browser, named_queries[0])
     run_active_query(browser)

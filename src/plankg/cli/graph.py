@@ -122,11 +122,15 @@ def export(from_dir: Path | None, fmt: str, output: Path | None) -> None:
 @from_option
 @click.option("--endpoint", default=None, help="Run against this SPARQL endpoint instead of the local graph.")
 def query(name: str, param: tuple[str, ...], fmt: str, from_dir: Path | None, endpoint: str | None) -> None:
-    """Run a named query (see queries/, e.g. cq01) or a .rq file; print its results."""
-    from plankg.kb.queries import bindings, load_query
+    """Run a named query (e.g. cq01), a .rq file, a query given inline, or - for standard input.
+
+    Every query is checked as the server checks it (no updates, no SERVICE, bounded length and
+    nesting); a bad query exits 2 with its line and column.
+    """
+    from plankg.kb.queries import bindings
 
     try:
-        q = load_query(name)
+        q = _query_named(name)
         values = dict(p.split("=", 1) for p in param if "=" in p)
         if len(values) != len(param):
             raise PlanKGError("parameters are given as NAME=VALUE")
@@ -137,6 +141,18 @@ def query(name: str, param: tuple[str, ...], fmt: str, from_dir: Path | None, en
     except PlanKGError as exc:
         _fail(exc)
     _print(names, rows, fmt)
+
+
+def _query_named(name: str) -> Any:
+    """A named query, a .rq file, an inline query text, or the query on standard input (``-``)."""
+    from plankg.kb.lexer import inspect_query
+    from plankg.kb.queries import from_text, load_query
+
+    if name == "-":
+        return from_text("stdin", sys.stdin.read())
+    if inspect_query(name).form is not None or inspect_query(name).update:
+        return from_text("inline", name)
+    return load_query(name)
 
 
 def _local(q: Any, values: dict[str, str], from_dir: Path | None) -> tuple[list[str], list[list]]:

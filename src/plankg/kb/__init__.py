@@ -15,7 +15,7 @@ from typing import Any
 
 from plankg.kb.cache import ResultCache, job_key
 from plankg.kb.engine import Engine, Job, QueryFailed, Reply
-from plankg.kb.lexer import inspect_query
+from plankg.kb.lexer import QueryRefused, check_query, inspect_query
 from plankg.kb.queries import NamedQuery, Term, bindings, load_query
 from plankg.kb.store import manifest, open_store, serving_store
 
@@ -27,11 +27,13 @@ class KnowledgeBase:
 
     def __init__(self, build_dir: str | Path, data_files: Sequence[str | Path] = (), *,
                  workers: int = 0, timeout: float = 0.0, worker_memory_mb: int = 0,
-                 cache_dir: str | Path | None = None, cache_bytes: int = 0) -> None:
+                 cache_dir: str | Path | None = None, cache_bytes: int = 0,
+                 max_query_length: int = 100_000, max_query_depth: int = 64) -> None:
         self.build_dir = Path(build_dir).resolve()  # a relative folder must not depend on the cwd later
         self.manifest = manifest(build_dir)
         self.data_files = tuple(str(f) for f in data_files)
         self.store_path = serving_store(build_dir, data_files, cache_dir)
+        self.limits = (max_query_length, max_query_depth)
         self.cache = ResultCache(cache_bytes) if cache_bytes > 0 else None
         self.executor: Any = None
         self.engine: Engine | None = None
@@ -60,8 +62,15 @@ class KnowledgeBase:
     def run(self, job: Job) -> Reply:
         """Answer a job, from the cache when it holds the answer.
 
+        Every query is checked first, whoever sends it: updates and SERVICE are refused, and so
+        are queries past the length and nesting limits.
+
         :raises QueryFailed: timeout, a crashed or busy worker (service only).
         """
+        try:
+            check_query(job.text, *self.limits)
+        except QueryRefused as exc:
+            return Reply(exc.status, title=exc.title, message=exc.message)
         key = self.etag(job) if self.cache is not None and not job.rows else None
         if key is not None:
             body = self.cache.get(key)

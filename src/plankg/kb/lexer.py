@@ -123,3 +123,35 @@ def matching_close(toks: list[Token], index: int) -> int:
             if depth == 0:
                 return n
     return len(toks) - 1
+
+
+READ_ONLY = ("this endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, DROP, "
+             "CREATE, ADD, MOVE, COPY) is not accepted")
+
+
+class QueryRefused(Exception):
+    """A query refused before any engine sees it: the HTTP status, a title and the reason."""
+
+    def __init__(self, status: int, title: str, message: str) -> None:
+        self.status, self.title, self.message = status, title, message
+        super().__init__(message)
+
+
+def check_query(text: str, max_length: int = 0, max_depth: int = 0) -> QueryInfo:
+    """The query's info, or QueryRefused: an update, SERVICE, or past the length or nesting limit.
+
+    Deep nesting is refused up front because the engine's parser recurses and may crash on it.
+    """
+    if max_length and len(text) > max_length:
+        raise QueryRefused(400, "Query too long", f"the query has {len(text)} characters; the limit "
+                           f"is {max_length} (MAX_QUERY_LENGTH)")
+    info = inspect_query(text)
+    if info.update:
+        raise QueryRefused(403, "Read-only endpoint", READ_ONLY)
+    if info.service:
+        raise QueryRefused(403, "Federated query refused", "SERVICE (federated query) is not "
+                           "allowed: this endpoint never makes outbound requests")
+    if max_depth and info.depth > max_depth:
+        raise QueryRefused(400, "Query too deeply nested", f"the query nests brackets {info.depth} "
+                           f"deep; the limit is {max_depth} (MAX_QUERY_DEPTH)")
+    return info

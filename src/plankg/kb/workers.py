@@ -47,6 +47,7 @@ from plankg.kb.engine import Engine, Job, QueryFailed, Reply
 log = logging.getLogger(__name__)
 
 STARTUP_TIMEOUT = 600.0
+RESTART_LIMIT, RESTART_WINDOW = 5, 60   # zygote restarts allowed per window (seconds)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -170,19 +171,50 @@ class Executor:
         self._cond = threading.Condition()
         self._ctrl_lock = threading.Lock()
         self._closed = False
-        self.stats = {"timeouts": 0, "spawned": 0, "crashed": 0}
-        settings = {"store_path": str(store_path), "worker_memory_mb": worker_memory_mb}
+        self.stats = {"timeouts": 0, "spawned": 0, "crashed": 0, "restarts": 0}
+        self._restarts: list[float] = []   # when the zygote was restarted (bounded per window)
+        self._settings = {"store_path": str(store_path), "worker_memory_mb": worker_memory_mb}
+        self._start_zygote()
+        for _ in range(self.max_workers):
+            self._idle.append(self._spawn())
+            self._live += 1
+
+    def _start_zygote(self) -> None:
+        """Start the zygote process and wait until it has opened the store."""
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self._ctrl = ours
         self._proc = subprocess.Popen(
-            [sys.executable, "-m", "plankg.kb.workers", json.dumps(settings), str(theirs.fileno())],
+            [sys.executable, "-m", "plankg.kb.workers", json.dumps(self._settings), str(theirs.fileno())],
             pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
         )
         theirs.close()
         self._await_ready()
-        for _ in range(self.max_workers):
-            self._idle.append(self._spawn())
-            self._live += 1
+
+    def _restart_zygote(self) -> bool:
+        """Replace a dead zygote (at most RESTART_LIMIT times per RESTART_WINDOW seconds); logged."""
+        now = time.monotonic()
+        self._restarts = [t for t in self._restarts if now - t < RESTART_WINDOW]
+        if len(self._restarts) >= RESTART_LIMIT:
+            log.error("the query engine died %d times in %d s; not restarting it again yet",
+                      len(self._restarts), RESTART_WINDOW)
+            return False
+        self._restarts.append(now)
+        log.warning("the query engine (zygote pid %d) died with %s; restarting it",
+                    self._proc.pid, self._proc.poll())
+        with contextlib.suppress(OSError):
+            self._ctrl.close()
+        try:
+            self._start_zygote()
+        except PlanKGError as exc:
+            log.error("restarting the query engine failed: %s", exc)
+            return False
+        self.stats["restarts"] += 1
+        return True
+
+    @property
+    def alive(self) -> bool:
+        """Whether the zygote is running (it forks every new worker)."""
+        return not self._closed and self._proc.poll() is None
 
     def _await_ready(self) -> None:
         """Wait until the zygote has opened the store; raise its error if it could not."""
@@ -190,29 +222,36 @@ class Executor:
         try:
             msg = self._ctrl.recv(65536)
         except OSError as exc:
-            self.close()
+            self._stop_zygote()
             raise PlanKGError(f"the query engine did not start: {exc}") from None
         finally:
             self._ctrl.settimeout(None)
         if msg != b"R":
-            self.close()
+            self._stop_zygote()
             detail = msg[1:].decode(errors="replace") if msg else "it exited"
             raise PlanKGError(f"the query engine could not open the store: {detail}")
 
     def _spawn(self) -> _Worker:
-        """Ask the zygote for a new worker."""
+        """Ask the zygote for a new worker, restarting the zygote if it has died."""
         with self._ctrl_lock:
             if self._closed:
                 raise QueryFailed(503, "Service Unavailable", "the server is shutting down")
-            try:
-                self._ctrl.send(b"F")
-                msg, fds, _, _ = socket.recv_fds(self._ctrl, 16, 1)
-            except OSError:
-                msg, fds = b"", []
+            msg, fds = self._fork_request()
+            if (len(msg) != 4 or not fds) and self._proc.poll() is not None and self._restart_zygote():
+                msg, fds = self._fork_request()
         if len(msg) != 4 or not fds:
             raise QueryFailed(503, "Service Unavailable", "the query engine is not running")
         self.stats["spawned"] += 1
         return _Worker(struct.unpack("!i", msg)[0], Connection(fds[0]))
+
+    def _fork_request(self) -> tuple[bytes, list[int]]:
+        """Ask the zygote to fork a worker: its pid and socket, or empty when it does not answer."""
+        try:
+            self._ctrl.send(b"F")
+            msg, fds, _, _ = socket.recv_fds(self._ctrl, 16, 1)
+        except OSError:
+            return b"", []
+        return msg, fds
 
     def _acquire(self) -> _Worker:
         """An idle worker, a new one if below the limit, or 503 after waiting QUERY_TIMEOUT."""
@@ -254,7 +293,7 @@ class Executor:
             self._live -= 1
             self._cond.notify()
 
-    def run(self, job: Job) -> Reply:
+    def run(self, job: Job, retry: bool = True) -> Reply:
         """Run one job on a worker; :raises QueryFailed: on timeout, crash, or a busy pool."""
         worker = self._acquire()
         started = time.monotonic()
@@ -270,16 +309,36 @@ class Executor:
                                   "simplify it, add a LIMIT, or ask the operator for a longer timeout")
             reply: Reply = worker.conn.recv()
         except (EOFError, OSError, pickle.UnpicklingError):
-            self.stats["crashed"] += 1
             self._discard(worker, kill=False)
-            raise QueryFailed(503, "Query engine failure",
-                              "the query engine stopped while running this query (it may have "
-                              "needed more memory than allowed); the server is still running") from None
+            if self._proc.poll() is not None and retry:
+                # the zygote died, and its workers with it: not this query's fault
+                self._drop_idle()
+                return self.run(job, retry=False)
+            self.stats["crashed"] += 1
+            log.warning("a query worker (pid %d) died running a query: %.200r", worker.pid, job.text)
+            raise QueryFailed(400, "Query engine failure",
+                              "the query engine failed on this query (it may need more memory than "
+                              "the server allows a query); change the query: sending it again will "
+                              "not help. The server is still running") from None
         if reply.retire:
             self._discard(worker, kill=True)
         else:
             self._release(worker)
         return reply
+
+    def _drop_idle(self) -> None:
+        """Forget every idle worker (after the zygote died, they are gone too)."""
+        with self._cond:
+            idle, self._idle = self._idle, []
+            self._live -= len(idle)
+            self._cond.notify_all()
+        for worker in idle:
+            worker.conn.close()
+
+    @property
+    def zygote_pid(self) -> int:
+        """Process id of the zygote (for tests and logs)."""
+        return self._proc.pid
 
     def close(self) -> None:
         """Stop the zygote and every worker."""
@@ -289,7 +348,11 @@ class Executor:
         for worker in idle:
             worker.conn.close()
         with self._ctrl_lock:
-            self._ctrl.close()
+            self._stop_zygote()
+
+    def _stop_zygote(self) -> None:
+        """Close the zygote's socket (it exits on EOF) and wait for it, killing it if it lingers."""
+        self._ctrl.close()
         if self._proc.poll() is None:
             try:
                 self._proc.wait(5)

@@ -18,7 +18,9 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-Link = Callable[[str], str]
+from plankg.render.links import safe_href
+
+Link = Callable[[str], str | None]
 YEARS = (2014, 2015)
 MONTHS = 12 * len(YEARS)
 
@@ -40,7 +42,7 @@ def environment() -> Environment:
 
 
 def render_html(
-    data: dict[str, Any], link: Link = lambda iri: iri, trace_link: Link | None = None
+    data: dict[str, Any], link: Link = safe_href, trace_link: Link | None = None
 ) -> str:
     """The report page; ``link`` maps IRIs to hrefs, ``trace_link`` (if any) an item number to its trace."""
     template = environment().get_template("report.html")
@@ -59,7 +61,7 @@ def month_index(day: str) -> int:
     return (year - YEARS[0]) * 12 + month - 1
 
 
-def timeline_svg(entries: list[dict[str, Any]], link: Link = lambda iri: iri) -> Markup:
+def timeline_svg(entries: list[dict[str, Any]], link: Link = safe_href) -> Markup:
     """An inline SVG: one row per dated target or milestone, a dot in its due month, 2014-2015."""
     left, right, top, row = 16, 16, 46, 22
     width = 980
@@ -103,12 +105,14 @@ def timeline_svg(entries: list[dict[str, Any]], link: Link = lambda iri: iri) ->
             else f'<rect x="{cx - 6:.1f}" y="{cy - 6:.1f}" width="12" height="12" transform="rotate(45 '
             f'{cx:.1f} {cy:.1f})"/>'
         )
-        parts.append(
-            f'<a href="{escape(link(e["iri"]))}"><g class="event {escape(e["kind"])}" data-due="{escape(e["due"])}" '
-            f'data-item="{e["item"]}"><title>{escape(tip)}</title>'
+        event = (
+            f'<g class="event {escape(e["kind"])}" data-due="{escape(e["due"])}" '
+            f'data-item="{escape(str(e["item"]))}"><title>{escape(tip)}</title>'
             f'<line x1="{left}" y1="{cy:.1f}" x2="{width - right}" y2="{cy:.1f}" class="guide"/>'
-            f'{shape}<text x="{tx:.1f}" y="{cy + 4:.1f}" text-anchor="{anchor}">{escape(label)}</text></g></a>'
+            f'{shape}<text x="{tx:.1f}" y="{cy + 4:.1f}" text-anchor="{anchor}">{escape(label)}</text></g>'
         )
+        href = link(e["iri"])
+        parts.append(f'<a href="{escape(href)}">{event}</a>' if href else event)
     parts.append("</svg>")
     return Markup("".join(parts))
 
@@ -117,6 +121,7 @@ def timeline_svg(entries: list[dict[str, Any]], link: Link = lambda iri: iri) ->
 # CSV and Markdown
 # ---------------------------------------------------------------------------------------------
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = (
     "pillar",
     "item",
@@ -224,13 +229,20 @@ def render_csv(data: dict[str, Any]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, restval="", extrasaction="ignore")
     writer.writeheader()
-    writer.writerows(report_rows(data))
+    writer.writerows({k: csv_cell(v) for k, v in row.items()} for row in report_rows(data))
     return out.getvalue()
 
 
+def csv_cell(value: Any) -> Any:
+    """A cell a spreadsheet shows as text: a leading = + - @ (or tab, CR) would start a formula."""
+    if isinstance(value, str) and value[:1] in FORMULA_STARTS:
+        return "'" + value
+    return value
+
+
 def md(text: Any) -> str:
-    """A value safe inside a Markdown table cell."""
-    return str(text if text is not None else "").replace("|", "\\|").replace("\n", " ")
+    """A value safe inside a Markdown table cell: no raw HTML, no cell breaks, no line breaks."""
+    return escape(str(text if text is not None else ""), quote=False).replace("|", "\\|").replace("\n", " ")
 
 
 def cite(evidence: list[dict[str, Any]]) -> str:
@@ -243,7 +255,7 @@ def render_markdown(data: dict[str, Any]) -> str:
     """The report as Markdown: summary, timeline table, then per pillar items, holders, targets, gaps."""
     c = data["counts"]
     out = [
-        f"# Audit report: {data['title']}",
+        f"# Audit report: {md(data['title'])}",
         "",
         f"{c['items']} items, {c['responsibilities']} responsibilities, {c['targets']} targets, "
         f"{c['milestones']} milestones, {c['recurrences']} recurring duties. Gaps: "
@@ -262,16 +274,16 @@ def render_markdown(data: dict[str, Any]) -> str:
         for t in data["timeline"]
     ]
     for p in data["pillars"]:
-        out += ["", f"## {p['number']}. {p['title']}"]
+        out += ["", f"## {p['number']}. {md(p['title'])}"]
         for it in p["items"]:
-            out += ["", f"### {it['number']}. {it['title']}", ""]
+            out += ["", f"### {it['number']}. {md(it['title'])}", ""]
             for slot in it["holders"]:
-                names = ", ".join(f"{h['label']} ({h['basis']})" for h in slot["holders"])
-                out.append(f"- **{slot['type']}**: {names}")
+                names = ", ".join(f"{md(h['label'])} ({md(h['basis'])})" for h in slot["holders"])
+                out.append(f"- **{md(slot['type'])}**: {names}")
             if it["targets"]:
                 out += ["", "| kind | target | due | evidence |", "|---|---|---|---|"]
                 out += [
-                    f"| {t['kind']} | {md(t['label'])} | {md(t.get('due') or 'no deadline')} | "
+                    f"| {md(t['kind'])} | {md(t['label'])} | {md(t.get('due') or 'no deadline')} | "
                     f"{cite(t['evidence'])} |"
                     for t in it["targets"]
                 ]
@@ -280,7 +292,7 @@ def render_markdown(data: dict[str, Any]) -> str:
                 out.append("")
                 out += [
                     f"- gap: task {g['item']}.{g['taskNumber']} names no holder (implied: "
-                    f"{g['impliedHolder']['label']}) {cite(g['evidence'])}"
+                    f"{md(g['impliedHolder']['label'])}) {cite(g['evidence'])}"
                     for g in gaps["tasksWithoutHolder"]
                 ]
                 out += [
@@ -289,7 +301,7 @@ def render_markdown(data: dict[str, Any]) -> str:
                 ]
     out += ["", "## Holders with a duty but no item of their own", ""]
     out += [
-        f"- {h['holder']['label']}: {', '.join(h['duties'])} {cite(h['evidence'])}"
+        f"- {md(h['holder']['label'])}: {md(', '.join(h['duties']))} {cite(h['evidence'])}"
         for h in data["gaps"]["holdersWithoutItem"]
     ] or ["- none"]
     return "\n".join(out) + "\n"

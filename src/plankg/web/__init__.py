@@ -51,7 +51,8 @@ def data_files(value: Any) -> tuple[str, ...]:
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the WSGI app: DEFAULTS, then PLANKG_* variables, then ``config``."""
-    from plankg.web import api, describe, dumps, errors, report, resources, sparql, workbench
+    from plankg.web import (api, describe, dumps, errors, operations, report, resources, security, sparql,
+                            workbench)
 
     templates = importlib_resources.files("plankg.render") / "templates"
     app = Flask(__name__, template_folder=str(templates))
@@ -68,7 +69,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
                        timeout=float(app.config["QUERY_TIMEOUT"]),
                        worker_memory_mb=int(app.config["WORKER_MEMORY_MB"]),
                        cache_dir=app.config.get("CACHE_DIR") or None,
-                       cache_bytes=int(app.config["RESULT_CACHE_BYTES"]))
+                       cache_bytes=int(app.config["RESULT_CACHE_BYTES"]),
+                       max_query_length=int(app.config["MAX_QUERY_LENGTH"]),
+                       max_query_depth=int(app.config["MAX_QUERY_DEPTH"]))
     service = ServiceState(kb)
     app.extensions["plankg"] = service
     atexit.register(service.close)
@@ -76,5 +79,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     for blueprint in (sparql.bp, describe.bp, workbench.bp, resources.bp, dumps.bp, api.bp, report.bp):
         app.register_blueprint(blueprint)
     errors.init_app(app)
+    operations.init_app(app)
+    security.init_app(app)
     sparql.init_app(app)
     return app

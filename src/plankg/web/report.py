@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, current_app
+from flask import Blueprint, Response
 
+from plankg.render.links import safe_href
 from plankg.render.report import render_csv, render_html, render_markdown
 
 bp = Blueprint("report", __name__)
@@ -26,12 +27,12 @@ def report_data() -> dict[str, Any]:
     return cache["report"]
 
 
-def local_link(iri: str) -> str:
-    """An IRI minted under the server's BASE_IRI as a path on this server; others unchanged."""
-    base = str(current_app.config.get("BASE_IRI") or "")
-    if base and iri.startswith(base):
-        return "/" + iri[len(base) :]
-    return iri
+def local_link(iri: str) -> str | None:
+    """An IRI minted under the build's base as a path on this server; other http(s) IRIs as they
+    are; anything else (javascript:, data:, ...) None, so it is shown as text."""
+    from plankg.web.resources import local_href
+
+    return local_href(iri) or safe_href(iri)
 
 
 @bp.get("/report")

@@ -40,6 +40,7 @@ from plankg.config import ONTOLOGY_IRI, ONTOLOGY_NS
 from plankg.web import conneg, state
 from plankg.web.errors import ServiceError
 from plankg.kb import Job
+from plankg.render.links import safe_href
 from plankg.web.terms import rows, to_oxigraph
 
 log = logging.getLogger(__name__)
@@ -296,7 +297,7 @@ def iri_term(iri: str, zh: Any = None, en: Any = None, inferred: bool = False) -
         short = iri[len(base):] if iri.startswith(base) else iri
     first = str(zh or en or short)
     second = str(en) if zh and en else (short if zh or en else "")
-    return Term(first, iri, local_href(iri) or iri, second, inferred=inferred)
+    return Term(first, iri, local_href(iri) or safe_href(iri), second, inferred=inferred)
 
 
 def literal_term(value: Literal, inferred: bool = False) -> Term:
@@ -472,10 +473,23 @@ def render_page(iri: str, path: str, outbound: list[tuple[Any, ...]],
 # Views
 # ---------------------------------------------------------------------------------------------
 
+def valid_iri(iri: str) -> bool:
+    """Whether a string is an IRI the store could hold (no spaces, controls, <>"{}|^`\\)."""
+    import pyoxigraph as ox
+
+    try:
+        ox.NamedNode(iri)
+    except ValueError:
+        return False
+    return True
+
+
 def serve_resource(path: str, fixed: str | None) -> Response:
     """One minted IRI (``path`` is the request path without suffix) in the chosen representation."""
     key = choose_format(fixed)
     iri = base_iri() + path.lstrip("/")
+    if not valid_iri(iri):  # /id/%00, /id/%3Cscript%3E: no resource has such a name
+        return not_found(iri, key)
     if key == "html":
         outbound = select("resource-outbound", resource=iri)
         inbound = select("resource-inbound", resource=iri)

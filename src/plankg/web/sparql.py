@@ -15,6 +15,7 @@ Status codes (what clients can branch on):
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 
 from flask import Blueprint, Flask, Response, current_app, request
@@ -22,17 +23,16 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from plankg.kb import Job, QueryFailed, Reply
-from plankg.kb.lexer import inspect_query
+from plankg.kb.lexer import READ_ONLY, QueryRefused, check_query
 from plankg.web import conneg, state
 from plankg.web.errors import ServiceError
+from plankg.web.operations import log_slow_query
 
 bp = Blueprint("sparql", __name__)
 
 FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
 UPDATE = "application/sparql-update"
-READ_ONLY = ("this endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, DROP, "
-             "CREATE, ADD, MOVE, COPY) is not accepted")
 # Answers may be kept and reused for a while, then revalidated with their ETag.
 CACHE_CONTROL = "public, max-age=300"
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]*$")
@@ -117,12 +117,11 @@ def endpoint() -> Response | str:
     proto = read_request()
     if proto.query is None:
         return _no_query(proto)
-    info = inspect_query(proto.query)
-    if info.update:
-        raise ServiceError(403, READ_ONLY, "Read-only endpoint")
-    if info.service:
-        raise ServiceError(403, "SERVICE (federated query) is not allowed: this endpoint never "
-                                "makes outbound requests", "Federated query refused")
+    try:
+        info = check_query(proto.query, int(current_app.config["MAX_QUERY_LENGTH"]),
+                           int(current_app.config["MAX_QUERY_DEPTH"]))
+    except QueryRefused as exc:
+        raise ServiceError(exc.status, exc.message, exc.title) from None
     offered = conneg.formats_for(info.form)
     try:
         fmt = conneg.negotiate(request.accept_mimetypes, format_values(proto.params), offered)
@@ -142,7 +141,10 @@ def endpoint() -> Response | str:
     if etag in request.if_none_match:  # the build is read-only: same query, same answer
         resp = Response(status=304)
     else:
-        resp = Response(run(job).body, 200, content_type=fmt.content_type)
+        started = time.perf_counter()
+        body = run(job).body
+        log_slow_query(proto.query, time.perf_counter() - started)
+        resp = Response(body, 200, content_type=fmt.content_type)
     resp.set_etag(etag)
     resp.headers["Cache-Control"] = CACHE_CONTROL
     return resp
@@ -191,12 +193,7 @@ def update() -> Response:
 
 
 def add_headers(resp: Response) -> Response:
-    """CORS for every response (a read-only public endpoint), and Vary: Accept where negotiated."""
-    resp.headers["Access-Control-Allow-Origin"] = "*"
-    if request.method == "OPTIONS":
-        resp.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-        resp.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type, Cache-Control, X-Requested-With"
-        resp.headers["Access-Control-Max-Age"] = "86400"
+    """Vary: Accept where negotiated, and conditional answers for the pages."""
     if request.path.startswith("/sparql") or request.path.startswith("/.well-known"):
         resp.vary.add("Accept")
     return conditional(resp)

@@ -113,6 +113,7 @@ def render_workbench() -> str:
         config=workbench_config(),
         yasgui_version=version,
         yasgui_js=url_for("workbench.static", filename=asset + "yasgui.min.js"),
+        workbench_js=url_for("workbench.static", filename="workbench.js"),
         yasgui_css=url_for("workbench.static", filename=asset + "yasgui.min.css"),
         yasgui_license=url_for("workbench.static", filename=asset + "LICENSE"),
     )
