@@ -1,0 +1,83 @@
+"""The build's query store: an on-disk Oxigraph (RocksDB) store that readers open read-only.
+
+The SPARQL default graph of the service is the set union of every graph (Fuseki's
+``unionDefaultGraph``). Oxigraph 0.5's own union mode repeats a triple once per graph that holds it
+(oxigraph/oxigraph#1919), so the union is copied into the store's real default graph here, once,
+and readers query the default graph as it is. Named graphs stay as built, for GRAPH and FROM NAMED.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from plankg.errors import PlanKGError
+
+log = logging.getLogger(__name__)
+
+STORE_DIR = "store"            # the store's folder inside a build
+DATASET_FILE = "plankg.nq"     # the build's dataset as N-Quads (the store's source)
+
+# File suffix -> (pyoxigraph format, holds named graphs)
+FORMATS: dict[str, tuple[ox.RdfFormat, bool]] = {
+    ".ttl": (ox.RdfFormat.TURTLE, False),
+    ".turtle": (ox.RdfFormat.TURTLE, False),
+    ".nt": (ox.RdfFormat.N_TRIPLES, False),
+    ".ntriples": (ox.RdfFormat.N_TRIPLES, False),
+    ".n3": (ox.RdfFormat.N3, False),
+    ".rdf": (ox.RdfFormat.RDF_XML, False),
+    ".owl": (ox.RdfFormat.RDF_XML, False),
+    ".xml": (ox.RdfFormat.RDF_XML, False),
+    ".jsonld": (ox.RdfFormat.JSON_LD, False),
+    ".trig": (ox.RdfFormat.TRIG, True),
+    ".nq": (ox.RdfFormat.N_QUADS, True),
+    ".nquads": (ox.RdfFormat.N_QUADS, True),
+}
+
+
+class DataFileError(PlanKGError):
+    """An RDF file that is missing, of an unknown format, or not parseable."""
+
+
+def file_format(path: Path) -> tuple[ox.RdfFormat, bool]:
+    """The RDF format of a file, from its suffix, and whether it holds named graphs."""
+    try:
+        return FORMATS[path.suffix.lower()]
+    except KeyError:
+        known = ", ".join(sorted(FORMATS))
+        raise DataFileError(f"{path}: unknown RDF format {path.suffix!r} (known: {known})") from None
+
+
+def graph_name_for(path: Path, base: str = "urn:x-plankg:data:") -> ox.NamedNode:
+    """The named graph a triples file is loaded into: a name from the file's name, not its path."""
+    return ox.NamedNode(base + path.name)
+
+
+def write_store(folder: Path, files: Iterable[Path]) -> int:
+    """Load RDF files into a new store at ``folder`` with the union default graph; its quad count.
+
+    Triples files go to a graph named after the file (:func:`graph_name_for`); quads files keep
+    their graphs. The caller writes into a fresh folder and swaps it in (atomic builds).
+    """
+    store = ox.Store(str(folder))
+    try:
+        for path in files:
+            fmt, quads = file_format(path)
+            try:
+                store.bulk_load(path=str(path), format=fmt,
+                                to_graph=None if quads else graph_name_for(path),
+                                base_iri=path.resolve().as_uri())
+            except (SyntaxError, ValueError, OSError) as exc:
+                raise DataFileError(f"{path}: {exc}") from exc
+        default = ox.DefaultGraph()
+        for graph in list(store.named_graphs()):  # one graph at a time: memory stays one plan's
+            store.bulk_extend([ox.Quad(q.subject, q.predicate, q.object, default)
+                               for q in store.quads_for_pattern(None, None, None, graph)])
+        store.optimize()
+        store.flush()
+        return len(store)
+    finally:
+        del store
