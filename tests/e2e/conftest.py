@@ -53,8 +53,8 @@ def wait_until_responds(url: str, deadline: float) -> None:
         time.sleep(0.1)
 
 
-def start_server(build_dir: Path | None, *extra: str, cwd: Path | None = None
-                 ) -> tuple[subprocess.Popen[str], str]:
+def start_server(build_dir: Path | None, *extra: str, cwd: Path | None = None,
+                 config: Path | None = None) -> tuple[subprocess.Popen[str], str]:
     """Start `python -m plankg serve --port 0` and return the process and its base URL.
 
     Without ``build_dir`` the server serves the default build folder of ``cwd``, as a user's
@@ -62,8 +62,9 @@ def start_server(build_dir: Path | None, *extra: str, cwd: Path | None = None
     """
     env = {k: v for k, v in os.environ.items() if not k.startswith("PLANKG_")}
     where = ["--build-dir", str(build_dir)] if build_dir is not None else []
+    settings = ["--config", str(config)] if config is not None else []
     proc = subprocess.Popen(
-        [sys.executable, "-m", "plankg", "serve", "--host", "127.0.0.1", "--port", "0", *where,
+        [sys.executable, "-m", "plankg", *settings, "serve", "--host", "127.0.0.1", "--port", "0", *where,
          "--timeout", str(LIVE_TIMEOUT), "--workers", str(LIVE_WORKERS),
          # the tests' many clients share one address: no per-client limit unless a test sets one
          "--client-queries", "0", *extra],

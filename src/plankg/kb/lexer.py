@@ -26,6 +26,8 @@ _TOKEN = re.compile(r"""
 
 _UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _OPEN, _CLOSE = "({[", ")}]"
+_OPERATORS = set("|&+-*/=!<>")
+OPERATORS_PER_LEVEL = 16   # operators allowed in one bracket group, per level of MAX_QUERY_DEPTH
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class QueryInfo:
     service: bool               # uses SERVICE (federated query)
     dataset_clause: bool        # has FROM / FROM NAMED
     depth: int = 0              # deepest nesting of (), {} and []
+    operators: int = 0          # longest run of operator characters in one bracket group
     prefixes: dict[str, str] = field(default_factory=dict)
 
 
@@ -64,17 +67,29 @@ def tokens(text: str) -> list[Token]:
             for m in _TOKEN.finditer(unescape(text)) if m.lastgroup not in ("ws", "comment")]
 
 
-def nesting_depth(toks: list[Token]) -> int:
-    """The deepest nesting of brackets of any kind."""
+def nesting_depth(toks: list[Token]) -> tuple[int, int]:
+    """The deepest nesting of brackets of any kind, and the longest run of operators in one group.
+
+    A chain like ``?a || ?a || ...`` is nested as deeply as it is long once parsed, so it counts too.
+    """
     depth = deepest = 0
+    runs = [0]
+    longest = 0
     for t in toks:
-        if t.kind == "other":
-            if t.text in _OPEN:
-                depth += 1
-                deepest = max(deepest, depth)
-            elif t.text in _CLOSE:
-                depth -= 1
-    return deepest
+        if t.kind != "other":
+            continue
+        if t.text in _OPEN:
+            depth += 1
+            deepest = max(deepest, depth)
+            runs.append(0)
+        elif t.text in _CLOSE:
+            depth -= 1
+            if len(runs) > 1:
+                runs.pop()
+        elif t.text in _OPERATORS:
+            runs[-1] += 1
+            longest = max(longest, runs[-1])
+    return deepest, longest
 
 
 def inspect_query(text: str) -> QueryInfo:
@@ -103,8 +118,9 @@ def inspect_query(text: str) -> QueryInfo:
             elif upper in UPDATE_KEYWORDS:
                 update = True
         break
-    return QueryInfo(form=form, update=update, service="SERVICE" in words,
-                     dataset_clause="FROM" in words, depth=nesting_depth(toks), prefixes=prefixes)
+    depth, operators = nesting_depth(toks)
+    return QueryInfo(form=form, update=update, service="SERVICE" in words, dataset_clause="FROM" in words,
+                     depth=depth, operators=operators, prefixes=prefixes)
 
 
 def normalise(text: str) -> str:
@@ -154,4 +170,8 @@ def check_query(text: str, max_length: int = 0, max_depth: int = 0) -> QueryInfo
     if max_depth and info.depth > max_depth:
         raise QueryRefused(400, "Query too deeply nested", f"the query nests brackets {info.depth} "
                            f"deep; the limit is {max_depth} (MAX_QUERY_DEPTH)")
+    if max_depth and info.operators > max_depth * OPERATORS_PER_LEVEL:
+        raise QueryRefused(400, "Query too deeply nested", f"one expression of the query chains "
+                           f"{info.operators} operators; the limit is {max_depth * OPERATORS_PER_LEVEL} "
+                           f"({OPERATORS_PER_LEVEL} x MAX_QUERY_DEPTH)")
     return info

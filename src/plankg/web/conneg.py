@@ -93,6 +93,20 @@ def by_alias(value: str, offered: tuple[Format, ...]) -> Format | None:
     return next((f for f in offered if value in f.aliases), None)
 
 
+# format= values that name a family loosely: N3 is a superset of Turtle and N-Triples.
+LOOSE_FORMATS = {"n3", "text/n3", "text/rdf+n3", "application/n3"}
+
+
+def exact_accept(accept: MIMEAccept, offered: tuple[Format, ...]) -> Format | None:
+    """The offered format whose own media type the Accept header names best (no wildcards)."""
+    best, quality = None, 0.0
+    for value, q in accept:
+        found = next((f for f in offered if f.media_type == value.lower()), None)
+        if found is not None and q > quality:
+            best, quality = found, q
+    return best
+
+
 def negotiate(accept: MIMEAccept, format_values: list[str], offered: tuple[Format, ...]) -> Format:
     """Pick the response format: an explicit format= value wins, else the Accept header.
 
@@ -100,6 +114,10 @@ def negotiate(accept: MIMEAccept, format_values: list[str], offered: tuple[Forma
     :raises NotAcceptable: the Accept header excludes every offered format.
     """
     values = [v for v in format_values if v.strip()]
+    if values and all(v.strip().lower() in LOOSE_FORMATS for v in values):
+        exact = exact_accept(accept, offered)
+        if exact is not None:  # format=n3 (SPARQLWrapper's default) must not override an exact type
+            return exact
     if values:
         for value in values:
             found = by_alias(value, offered)

@@ -106,8 +106,16 @@ def service_description() -> Graph:
     return g
 
 
+def cached_rows(text: str) -> list[tuple[Any, ...]]:
+    """Rows of a statistics query, computed once per build (they name no host, unlike the graphs)."""
+    return _cached("rows:" + text, lambda: select_rows(text))
+
+
 def void_description() -> Graph:
-    """VoID of the served dataset: one subset per named graph, with class and property partitions."""
+    """VoID of the served dataset: one subset per named graph, with class and property partitions.
+
+    Made for each request (only the statistics are cached), since its IRIs are this server's URLs.
+    """
     def compute() -> Graph:
         g = _new_graph()
         doc = url_for("describe.void", _external=True)
@@ -119,7 +127,7 @@ def void_description() -> Graph:
         g.add((root, VOID.uriSpace, Literal(base)))
         g.add((root, VOID.vocabulary, URIRef(ONTOLOGY_NS)))
         g.add((root, VOID.feature, FORMATS["Turtle"]))
-        total = select_rows(UNION_TRIPLES)
+        total = cached_rows(UNION_TRIPLES)
         g.add((root, VOID.triples, Literal(int(total[0][0]) if total else 0, datatype=XSD.integer)))
         labels = manifest().get("graphs", {})
         subsets: dict[str, URIRef] = {}
@@ -134,12 +142,12 @@ def void_description() -> Graph:
             label = (labels.get(iri) or {}).get("label")
             if label:
                 g.add((subset, DCTERMS.title, Literal(label)))
-        _add_partitions(g, subsets, select_rows(CLASS_PARTITIONS), VOID.classPartition,
+        _add_partitions(g, subsets, cached_rows(CLASS_PARTITIONS), VOID.classPartition,
                         VOID["class"], VOID.entities, VOID.classes)
-        _add_partitions(g, subsets, select_rows(PROPERTY_PARTITIONS), VOID.propertyPartition,
+        _add_partitions(g, subsets, cached_rows(PROPERTY_PARTITIONS), VOID.propertyPartition,
                         VOID.property, VOID.triples, None)
         return g
-    return _cached("void", compute)
+    return compute()
 
 
 def _add_partitions(g: Graph, subsets: dict[str, URIRef], rows: list[tuple[Any, ...]],

@@ -123,3 +123,11 @@ def render_workbench() -> str:
 def index() -> str:
     """The workbench, the site's home page."""
     return render_workbench()
+
+
+@bp.get("/favicon.ico")
+def favicon() -> Any:
+    """The site icon (browsers ask for it at this path)."""
+    from flask import redirect
+
+    return redirect(url_for("workbench.static", filename="favicon.svg"), 301)
