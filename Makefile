@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 PLANKG := $(VENV)/bin/plankg
 PYTHON ?= python3
 
-.PHONY: install build serve test bench browser-deps vendor-yasgui clean
+.PHONY: install build serve test check bench test-deps vendor-yasgui clean
 
 YASGUI_VERSION := 4.6.2
 YASGUI_DIR     := src/plankg/web/static/vendor/yasgui-$(YASGUI_VERSION)
@@ -23,13 +23,15 @@ build/plankg.trig: $(VENV)/.installed $(shell find src/plankg/build src/plankg/o
 build: build/plankg.trig
 
 serve: build
-	$(PLANKG) serve --host 127.0.0.1 --port 8000
+	$(PLANKG) serve --host $${PLANKG_HOST:-127.0.0.1} --port $${PLANKG_PORT:-8000}
 
-# Headless Chromium, its driver, and a CJK font (the pages show Chinese) from Debian's packages.
-browser-deps:
+# What the tests start, from Debian's packages: headless Chromium, its driver and a CJK font (the
+# pages show Chinese), and Virtuoso (the external SPARQL store of the remote-store tests).
+test-deps:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null && \
-	  fc-list :lang=zh family | grep -q "Noto Sans CJK" || \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-cjk)
+	  command -v virtuoso-t >/dev/null && fc-list :lang=zh family | grep -q "Noto Sans CJK" || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    chromium chromium-driver fonts-noto-cjk virtuoso-opensource-7-bin)
 
 # Re-vendor the workbench's YASGUI from npm (only when upgrading: the files are committed).
 # The npm tarball has no licence file, so $(YASGUI_DIR)/LICENSE lives in git (package.json says MIT).
@@ -44,8 +46,12 @@ vendor-yasgui:
 	@test -f $(YASGUI_DIR)/LICENSE || { echo "add $(YASGUI_DIR)/LICENSE (MIT; copy the previous one)" >&2; exit 1; }
 	@echo "YASGUI $(YASGUI_VERSION) vendored in $(YASGUI_DIR)"
 
-test: $(VENV)/.installed browser-deps build
+test: $(VENV)/.installed test-deps build
 	$(VENV)/bin/pytest -q
+
+# The fast lane for the inner loop: no live servers, no browser.
+check: $(VENV)/.installed build
+	$(VENV)/bin/pytest -q -m "not e2e and not browser" -x
 
 bench: build
 	$(PY) bench/run.py

@@ -35,6 +35,12 @@ DEFAULTS: dict[str, Any] = {
     # a build plus --data files are kept ("" for ~/.cache/plankg).
     "RESULT_CACHE_BYTES": 64_000_000,
     "CACHE_DIR": "",
+    # The store behind the service: "embedded" (the build's own) or "sparql" (an external SPARQL
+    # 1.1 store that `plankg push` loaded), its endpoint and user (the password only from
+    # PLANKG_STORE_PASSWORD).
+    "STORE": "embedded",
+    "ENDPOINT": "",
+    "STORE_USER": "",
     # The SPARQL service (plankg serve): query worker processes, their memory cap, extra RDF files
     # (whitespace-separated in PLANKG_DATA_FILES), and waitress's request threads.
     "QUERY_WORKERS": 3,

@@ -27,6 +27,7 @@ class LazyGroup(click.Group):
         "query": "plankg.cli.graph:query",
         "trace": "plankg.cli.audit:trace",
         "report": "plankg.cli.audit:report",
+        "push": "plankg.cli.push:push",
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

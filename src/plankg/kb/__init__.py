@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from plankg.errors import PlanKGError
 from plankg.kb.cache import ResultCache, job_key
 from plankg.kb.engine import Engine, Job, QueryFailed, Reply
 from plankg.kb.lexer import QueryRefused, check_query, inspect_query
@@ -28,15 +29,26 @@ class KnowledgeBase:
     def __init__(self, build_dir: str | Path, data_files: Sequence[str | Path] = (), *,
                  workers: int = 0, timeout: float = 0.0, worker_memory_mb: int = 0,
                  cache_dir: str | Path | None = None, cache_bytes: int = 0,
-                 max_query_length: int = 100_000, max_query_depth: int = 64) -> None:
+                 max_query_length: int = 100_000, max_query_depth: int = 64,
+                 endpoint: str | None = None, user: str | None = None, password: str | None = None) -> None:
         self.build_dir = Path(build_dir).resolve()  # a relative folder must not depend on the cwd later
         self.manifest = manifest(build_dir)
         self.data_files = tuple(str(f) for f in data_files)
-        self.store_path = serving_store(build_dir, data_files, cache_dir)
+        self.endpoint = endpoint
         self.limits = (max_query_length, max_query_depth)
         self.cache = ResultCache(cache_bytes) if cache_bytes > 0 else None
         self.executor: Any = None
-        self.engine: Engine | None = None
+        self.engine: Any = None
+        if endpoint:
+            if data_files:
+                raise PlanKGError("--data files are served by the embedded store only; push them to "
+                                  "the SPARQL store instead")
+            from plankg.kb.remote import RemoteEngine
+
+            self.store_path = self.build_dir
+            self.engine = RemoteEngine(endpoint, list(self.manifest.get("graphs", {})), timeout, user, password)
+            return
+        self.store_path = serving_store(build_dir, data_files, cache_dir)
         if workers:
             from plankg.kb.workers import Executor
 
@@ -48,7 +60,8 @@ class KnowledgeBase:
     def build_id(self) -> str:
         """What identifies this build's content (and so every answer computed from it)."""
         return str(self.manifest.get("build_id") or self.manifest.get("built") or "") + \
-            ("+" + str(self.store_path.name) if self.data_files else "")
+            ("+" + str(self.store_path.name) if self.data_files else "") + \
+            ("@" + self.endpoint if self.endpoint else "")
 
     @property
     def base_iri(self) -> str:
@@ -76,11 +89,7 @@ class KnowledgeBase:
             body = self.cache.get(key)
             if body is not None:
                 return Reply(body=body)
-        if self.executor is not None:
-            reply = self.executor.run(job)
-        else:
-            assert self.engine is not None
-            reply = self.engine.run(job)
+        reply = (self.executor or self.engine).run(job)
         if key is not None and reply.status == 200:
             self.cache.put(key, reply.body)
         return reply

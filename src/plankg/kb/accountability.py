@@ -104,7 +104,9 @@ def add_evidence(target: Row, row: Mapping[str, Any]) -> None:
     ev = evidence(row)
     if ev["quote"] is not None and ev not in target["evidence"]:
         target["evidence"].append(ev)
-        target["evidence"].sort(key=lambda e: (e["start"] is None, e["start"] or 0))
+        # a total order, so that every engine gives the same answer (ties in start are common)
+        target["evidence"].sort(key=lambda e: (e["start"] is None, e["start"] or 0, e["end"] or 0,
+                                               e["item"] or 0, e["quote"]))
 
 
 def unique(values: Iterable[Any]) -> list[Any]:
@@ -551,8 +553,9 @@ def gaps(run: Runner) -> Row:
             entry["duties"].append(r["typeLabel"])
         add_evidence(entry, r)
     return {
-        "tasksWithoutHolder": tasks,
-        "targetsWithoutDeadline": targets,
+        "tasksWithoutHolder": sorted(tasks, key=lambda t: (t["item"], t["taskNumber"], t["task"])),
+        "targetsWithoutDeadline": sorted(targets, key=lambda t: (t["item"], t["taskNumber"],
+                                                                 t["evidence"][0]["start"] or 0, t["iri"])),
         "holdersWithoutItem": list(holders.values()),
     }
 

@@ -49,6 +49,23 @@ def data_files(value: Any) -> tuple[str, ...]:
     return tuple(str(v) for v in value)
 
 
+def remote_store(config: Mapping[str, Any]) -> dict[str, Any]:
+    """The knowledge base's remote-store arguments from the STORE settings ({} when embedded)."""
+    import os
+
+    from plankg.errors import PlanKGError
+
+    store = str(config.get("STORE") or "embedded")
+    if store == "embedded":
+        return {}
+    if store != "sparql":
+        raise PlanKGError(f"unknown store {store!r}: use embedded or sparql")
+    if not config.get("ENDPOINT"):
+        raise PlanKGError("--store sparql needs --endpoint URL (the store's SPARQL endpoint)")
+    return {"endpoint": str(config["ENDPOINT"]), "user": config.get("STORE_USER") or None,
+            "password": os.environ.get("PLANKG_STORE_PASSWORD")}
+
+
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the WSGI app: DEFAULTS, then PLANKG_* variables, then ``config``."""
     from plankg.web import (api, describe, dumps, errors, operations, report, resources, security, sparql,
@@ -71,7 +88,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
                        cache_dir=app.config.get("CACHE_DIR") or None,
                        cache_bytes=int(app.config["RESULT_CACHE_BYTES"]),
                        max_query_length=int(app.config["MAX_QUERY_LENGTH"]),
-                       max_query_depth=int(app.config["MAX_QUERY_DEPTH"]))
+                       max_query_depth=int(app.config["MAX_QUERY_DEPTH"]),
+                       **remote_store(app.config))
     service = ServiceState(kb)
     app.extensions["plankg"] = service
     atexit.register(service.close)

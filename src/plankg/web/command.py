@@ -62,6 +62,10 @@ OPTIONS: list[tuple[str, Any, str, str | None]] = [
     ("CHANNEL_TIMEOUT", click.IntRange(1, 3600), "Seconds a connection may stay idle before it is closed "
      "(waitress channel_timeout).", None),
     ("CACHE_DIR", str, "Where stores of a build plus --data files are kept (default ~/.cache/plankg).", None),
+    ("STORE", click.Choice(["embedded", "sparql"]), "The store queries run on: the build's own, or an "
+     "external SPARQL 1.1 store loaded by `plankg push` (see --endpoint).", None),
+    ("ENDPOINT", str, "SPARQL endpoint of the external store (with --store sparql).", None),
+    ("STORE_USER", str, "User for the external store (its password only from PLANKG_STORE_PASSWORD).", None),
 ]
 
 
