@@ -27,3 +27,13 @@ def kb(build_dir: Path) -> Any:
     from plankg.kb import KnowledgeBase
 
     return KnowledgeBase(build_dir)
+
+
+@pytest.fixture(scope="session")
+def corpus_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A build of two plans of different cities and years: Luzhou 2014 and the Yibin 2015 test plan."""
+    from plankg.build.pipeline import default_sources, run_build
+
+    out = tmp_path_factory.mktemp("corpus")
+    run_build([default_sources()[0], DATA / "plans" / "yibin-2015-education-work-plan.txt"], out=out)
+    return out

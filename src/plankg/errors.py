@@ -39,3 +39,11 @@ class BuildNotFound(PlanKGError):
 
 class BadParameter(PlanKGError):
     """A parameter that a query does not have, or a value of the wrong shape (e.g. not a date)."""
+
+
+class PlanChoice(PlanKGError):
+    """A question about one plan asked of a corpus without saying which plan (or naming none held)."""
+
+    def __init__(self, message: str, keys: list[str]) -> None:
+        self.keys = keys
+        super().__init__(message)

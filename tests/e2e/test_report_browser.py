@@ -55,7 +55,7 @@ def test_page_is_self_contained(browser: WebDriver, report: str, live_server: st
 def test_trace_link_opens_the_items_trace(browser: WebDriver, report: str) -> None:
     link = browser.find_element(By.CSS_SELECTOR, "article#item-19 a.trace")
     link.click()
-    wait_for(lambda: browser.current_url.endswith("/api/trace/19"), "the trace page")
+    wait_for(lambda: browser.current_url.endswith("/api/trace/19?plan=luzhou-2014"), "the trace page")
     body = json.loads(browser.find_element(By.TAG_NAME, "body").text)
     assert body["item"]["number"] == 19
     assert body["implied"]["holder"]["label"] == "泸州市教育局"

@@ -165,3 +165,12 @@ def test_the_service_notices_when_the_store_dies(tmp_path: Path, build_dir: Path
 
 def test_virtuoso_is_found() -> None:
     assert shutil.which("virtuoso-t"), "install virtuoso-opensource-7-bin (make test does)"
+
+
+def test_functions_of_the_embedded_store_are_refused_clearly(remote: KnowledgeBase) -> None:
+    from plankg.kb import QueryFailed
+
+    query = ('PREFIX plan: <https://w3id.org/plankg/ontology#> '
+             'SELECT ?s WHERE { ?t plan:text ?x . BIND(plan:search(?x, "食堂") AS ?s) } LIMIT 1')
+    with pytest.raises(QueryFailed, match="plan:search is a function of plankg's embedded store"):
+        remote.select(query)

@@ -37,6 +37,7 @@ from plankg.build.reason import entailments
 from plankg.build.recognise import Recogniser, gazetteer, slug
 from plankg.build.dumps import DUMPS_DIR, write_dumps
 from plankg.build.store import DATASET_FILE, STORE_DIR, write_store
+from plankg.build.search import SEARCH_FILE, write_search_index
 from plankg.build.validate import validate_graph
 from plankg.ontology.model import bind_prefixes, build_ontology
 from plankg.ontology.vocabulary import ALL_PREFIXES
@@ -44,7 +45,8 @@ from plankg.ontology.vocabulary import ALL_PREFIXES
 log = logging.getLogger(__name__)
 
 DEFAULT_SOURCE = "luzhou-2014-education-work-plan.txt"
-AUTHORITY_RE = re.compile(r"^(.{2,12}?(?:教育局|教育厅|教育委员会|教委|教育和体育局|教育体育局))")
+AUTHORITY_RE = re.compile(r"^(.{2,12}?(?:教育局|教育厅|教育委员会|教委|教育和体育局|教育体育局))"
+                          r"|^([\u4e00-\u9fff]{2,20}?(?:人民政府|政府|委员会|局|厅|委|办公室|中心))(?=(?:19|20)\d\d年|关于)")
 NAMED_AUTHORITY_RE = re.compile(r"[\u4e00-\u9fff]{2,5}?[市县区州](?:教育局|教育和体育局|教育体育局)")
 UNKNOWN_AUTHORITY = "发文机关"
 
@@ -90,7 +92,7 @@ def build_plan(path: Path, ids: Ids) -> BuiltPlan:
     key = cur.key or plan_key(path)
     title = cur.plan.get("title") or plan.title or path.stem
     m = AUTHORITY_RE.match(title)
-    authority = cur.plan.get("authority") or (m[1] if m else None) or guess_authority(plan)
+    authority = cur.plan.get("authority") or (m[1] or m[2] if m else None) or guess_authority(plan)
     if not authority:
         log.warning("%s: cannot tell which body issued the plan (no title line such as "
                     "'XX市教育局2015年工作要点', no curation file); calling it %s", path, UNKNOWN_AUTHORITY)
@@ -190,6 +192,7 @@ def _write(ds: Dataset, result: BuildResult, ids: Ids) -> None:
         ds.serialize(tmp / DATASET_FILE, format="nquads")
         write_store(tmp / STORE_DIR, [tmp / DATASET_FILE])
         write_dumps(tmp / DUMPS_DIR, tmp / STORE_DIR, tmp / "plankg.trig", ALL_PREFIXES)
+        write_search_index(tmp / SEARCH_FILE, tmp / STORE_DIR)
         manifest = {
             "base_iri": ids.base,
             "build_id": file_digest(tmp / DATASET_FILE),

@@ -28,6 +28,8 @@ class LazyGroup(click.Group):
         "trace": "plankg.cli.audit:trace",
         "report": "plankg.cli.audit:report",
         "push": "plankg.cli.push:push",
+        "search": "plankg.cli.search:search",
+        "compare": "plankg.cli.compare:compare",
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

@@ -15,12 +15,24 @@ from plankg.cli import from_option
 from plankg.errors import PlanKGError
 
 
-def local_runner(from_dir: Path | None) -> Any:
-    """A runner over the local build's store."""
+def local_runner(from_dir: Path | None, plan: str | None) -> Any:
+    """A runner over one plan of the local build (the only one when ``plan`` is None).
+
+    :raises click.UsageError: the build holds several plans and none was named (they are listed).
+    """
     from plankg.config import build_dir
+    from plankg.errors import PlanChoice
     from plankg.kb import KnowledgeBase
 
-    return KnowledgeBase(build_dir(from_dir)).runner()
+    kb = KnowledgeBase(build_dir(from_dir))
+    try:
+        return kb.runner(kb.plan(plan)["key"])
+    except PlanChoice as exc:
+        raise click.UsageError(f"{exc} (--plan KEY)") from None
+
+
+plan_option = click.option("--plan", default=None, metavar="KEY",
+                           help="The plan to answer about (required when the build holds several).")
 
 
 @click.command()
@@ -33,8 +45,9 @@ def local_runner(from_dir: Path | None) -> Any:
     show_default=True,
     help="Readable text (the chain as a tree) or JSON (the same answer as /api/trace/...).",
 )
+@plan_option
 @from_option
-def trace(subject: str, fmt: str, from_dir: Path | None) -> None:
+def trace(subject: str, fmt: str, plan: str | None, from_dir: Path | None) -> None:
     """Who answers for SUBJECT: an item (19), a task (19.2), a name (古蔺县, 其他局领导) or an IRI.
 
     Every line of the answer carries its evidence: the item, the sentence and its [start,end)
@@ -43,7 +56,7 @@ def trace(subject: str, fmt: str, from_dir: Path | None) -> None:
     from plankg.kb import accountability as audit
 
     try:
-        answer = audit.trace(subject, local_runner(from_dir))
+        answer = audit.trace(subject, local_runner(from_dir, plan))
     except PlanKGError as exc:
         raise click.ClickException(str(exc)) from None
     if fmt == "json":
@@ -68,14 +81,15 @@ def trace(subject: str, fmt: str, from_dir: Path | None) -> None:
     default=None,
     help="Write to this file (atomically) instead of standard output.",
 )
+@plan_option
 @from_option
-def report(fmt: str, output: Path | None, from_dir: Path | None) -> None:
-    """The audit report of the plan: per pillar, items, holders by type, targets, deadlines, gaps."""
+def report(fmt: str, output: Path | None, plan: str | None, from_dir: Path | None) -> None:
+    """The audit report of a plan: per pillar, items, holders by type, targets, deadlines, gaps."""
     from plankg.kb import accountability as audit
     from plankg.render import report as pages
 
     try:
-        data = audit.report(local_runner(from_dir))
+        data = audit.report(local_runner(from_dir, plan))
     except PlanKGError as exc:
         raise click.ClickException(str(exc)) from None
     text = {"html": pages.render_html, "csv": pages.render_csv, "md": pages.render_markdown}[fmt](

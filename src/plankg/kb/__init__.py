@@ -13,12 +13,12 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from plankg.errors import PlanKGError
+from plankg.errors import PlanChoice, PlanKGError
 from plankg.kb.cache import ResultCache, job_key
 from plankg.kb.engine import Engine, Job, QueryFailed, Reply
 from plankg.kb.lexer import QueryRefused, check_query, inspect_query
 from plankg.kb.queries import NamedQuery, Term, bindings, load_query
-from plankg.kb.store import manifest, open_store, serving_store
+from plankg.kb.store import data_graphs, manifest, open_store, serving_store
 
 __all__ = ["Job", "KnowledgeBase", "QueryFailed", "Reply"]
 
@@ -35,6 +35,7 @@ class KnowledgeBase:
         self.manifest = manifest(build_dir)
         self.data_files = tuple(str(f) for f in data_files)
         self.endpoint = endpoint
+        self.data_graphs: list[str] = []
         self.limits = (max_query_length, max_query_depth)
         self.cache = ResultCache(cache_bytes) if cache_bytes > 0 else None
         self.executor: Any = None
@@ -49,6 +50,7 @@ class KnowledgeBase:
             self.engine = RemoteEngine(endpoint, list(self.manifest.get("graphs", {})), timeout, user, password)
             return
         self.store_path = serving_store(build_dir, data_files, cache_dir)
+        self.data_graphs = data_graphs(data_files)  # shared by every plan, like the ontology
         if workers:
             from plankg.kb.workers import Executor
 
@@ -114,10 +116,49 @@ class KnowledgeBase:
             raise QueryFailed(reply.status, reply.title, reply.message)
         return reply
 
-    def runner(self) -> Any:
-        """A runner for :mod:`plankg.kb.accountability`: named query + bindings -> row dicts."""
+    # -- the plans of the build ---------------------------------------------------------------
+
+    @property
+    def plans(self) -> list[dict[str, Any]]:
+        """The plans the build holds (key, title, graph, ...), in the manifest's order."""
+        return list(self.manifest.get("plans", []))
+
+    def plan(self, key: str | None = None) -> dict[str, Any]:
+        """One plan by key, or the only one when ``key`` is None.
+
+        :raises PlanChoice: no key but several plans, or a key the build does not hold.
+        """
+        plans = self.plans
+        keys = [p["key"] for p in plans]
+        if key is None:
+            if len(plans) == 1:
+                return plans[0]
+            raise PlanChoice(f"the build holds {len(plans)} plans; say which one: {', '.join(keys)}", keys)
+        for p in plans:
+            if p["key"] == key:
+                return p
+        raise PlanChoice(f"the build holds no plan {key!r}; it holds: {', '.join(keys)}", keys)
+
+    def scope(self, key: str | None) -> tuple[str, ...] | None:
+        """The graphs a question about one plan reads (its own and the shared ones); None for all."""
+        if key is None:
+            return None
+        own = self.plan(key)["graph"]
+        others = {p["graph"] for p in self.plans}
+        shared = [g for g in [*self.manifest.get("graphs", {}), *self.data_graphs] if g not in others]
+        return (own, *shared)
+
+    def runner(self, plan: str | None = None) -> Any:
+        """A runner for :mod:`plankg.kb.accountability`: named query + bindings -> row dicts,
+        over one plan (and the shared ontology and entailments) or, without ``plan``, all of them."""
+        graphs = self.scope(plan)
+
         def run(query: NamedQuery, terms: Mapping[str, Term]) -> list[Mapping[str, Any]]:
-            return self.select(query.text, terms).records()
+            job = Job(query.text, bindings=dict(terms), rows=True, default_graphs=graphs, named_graphs=graphs)
+            reply = self.run(job)
+            if reply.status != 200:
+                raise QueryFailed(reply.status, reply.title, reply.message)
+            return reply.records()
         return run
 
     def close(self) -> None:

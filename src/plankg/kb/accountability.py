@@ -635,6 +635,18 @@ def holders(run: Runner) -> list[Row]:
     return sorted(result, key=lambda h: (-len(h["duties"]), h["label"]))
 
 
+def timeline_years(plan_year: Any, dues: list[str]) -> list[int]:
+    """The years a plan's timeline shows: its own year and the next (plans reach into the next
+    year's spring), else the span of its deadlines, else this year."""
+    if plan_year:
+        year = int(plan_year)
+        return [year, year + 1]
+    found = sorted({int(d[:4]) for d in dues if d[:4].isdigit()})
+    if found:
+        return list(range(found[0], min(found[-1], found[0] + 4) + 1))
+    return [dt.date.today().year]
+
+
 def report(run: Runner) -> Row:
     """The audit report of the plan: per pillar, items with holders by type, targets, deadlines, gaps."""
     item_rows = ask(run, "report-items")
@@ -684,12 +696,18 @@ def report(run: Runner) -> Row:
         by_item[g["item"]]["gaps"]["targetsWithoutDeadline"].append(g)
     for entry in by_item.values():
         entry["holders"] = sorted(entry["holders"].values(), key=lambda s: (s["rank"], s["type"]))
+    plans = ask(run, "plans")
+    plan = plans[0] if len(plans) == 1 else {}
+    years = timeline_years(plan.get("year"), [t["due"] for t in dead_rows if t["due"]])
     timeline = sorted(
-        (t for t in dead_rows if t["due"] and "2014" <= t["due"][:4] <= "2015"),
+        (t for t in dead_rows if t["due"] and years[0] <= int(t["due"][:4]) <= years[-1]),
         key=lambda t: (t["due"], t["item"], t["label"]),
     )
     return {
         "title": item_rows[0]["planTitle"] if item_rows else "",
+        "plan": {"iri": plan.get("plan"), "title": plan.get("title"), "year": plan.get("year"),
+                 "issuer": {"iri": plan.get("issuer"), "label": plan.get("issuerLabel")}},
+        "years": years,
         "pillars": [pillars[k] for k in sorted(pillars)],
         "timeline": timeline,
         "gaps": gap,

@@ -17,6 +17,7 @@ import pyoxigraph as ox
 
 from plankg.errors import PlanKGError
 from plankg.kb import results
+from plankg.kb.search import SEARCH_FUNCTIONS
 
 
 @dataclass
@@ -104,7 +105,7 @@ class Engine:
         try:
             return self.store.query(job.text, prefixes=dict(job.prefixes) or None, base_iri=job.base_iri,
                                     substitutions={ox.Variable(k): v for k, v in job.bindings.items()},
-                                    **kwargs)
+                                    custom_functions=SEARCH_FUNCTIONS, **kwargs)
         except SyntaxError as exc:
             raise SyntaxProblem.from_oxigraph(str(exc), job.text) from None
 

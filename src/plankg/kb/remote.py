@@ -27,7 +27,8 @@ import pyoxigraph as ox
 
 from plankg.kb import results
 from plankg.kb.engine import Job, QueryFailed, Reply, one_line
-from plankg.kb.lexer import inspect_query
+from plankg.kb.lexer import inspect_query, tokens
+from plankg.kb.search import SEARCH_FUNCTIONS
 from plankg.kb.queries import inline_bindings
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,19 @@ class _BasicAuth(urllib.request.HTTPBasicAuthHandler):
             return super().http_error_401(req, fp, code, msg, headers)
         except ValueError:  # "does not support the following scheme"
             return None
+
+
+def uses_functions(text: str, prefixes: dict[str, str], functions: Iterable[ox.NamedNode]) -> str | None:
+    """The first of ``functions`` (by IRI) that the query text calls, as written, if any."""
+    wanted = {f.value for f in functions}
+    for tok in tokens(text):
+        if tok.kind == "iri" and tok.text[1:-1] in wanted:
+            return tok.text
+        if tok.kind == "word" and ":" in tok.text:
+            prefix, _, local = tok.text.partition(":")
+            if prefixes.get(prefix, "\0") + local in wanted:
+                return tok.text
+    return None
 
 
 def opener(url: str, user: str | None, password: str | None) -> urllib.request.OpenerDirector:
@@ -73,6 +87,11 @@ class RemoteEngine:
     def run(self, job: Job) -> Reply:
         """Answer a job from the store. :raises QueryFailed: timeout or an unreachable store."""
         info = inspect_query(job.text)
+        own = uses_functions(job.text, info.prefixes, SEARCH_FUNCTIONS)
+        if own:
+            return Reply(400, title="Not available on this store",
+                         message=f"{own} is a function of plankg's embedded store; the external SPARQL store "
+                                 "cannot run it (use /search or /api/search for full-text search)")
         text = job.text
         if job.bindings:
             text = inline_bindings(text, {k: str(v) for k, v in job.bindings.items()}, info.form)

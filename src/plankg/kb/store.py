@@ -19,7 +19,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from plankg.build.store import DATASET_FILE, STORE_DIR, DataFileError, file_format, write_store
+from plankg.build.store import (DATASET_FILE, STORE_DIR, DataFileError, file_format, graph_name_for,
+                                write_store)
 from plankg.errors import BuildNotFound
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,17 @@ def check_data_files(files: Sequence[str | Path]) -> list[Path]:
             raise DataFileError(f"--data {path}: no such file")
         file_format(path)
     return paths
+
+
+def data_graphs(files: Sequence[str | Path]) -> list[str]:
+    """The named graphs data files are served in: a triples file's own, a quads file's graphs."""
+    out: list[str] = []
+    for path in check_data_files(files):
+        fmt, quads = file_format(path)
+        names = ({q.graph_name.value for q in ox.parse(path=str(path), format=fmt)
+                  if not isinstance(q.graph_name, ox.DefaultGraph)} if quads else {graph_name_for(path).value})
+        out += sorted(names - set(out))
+    return out
 
 
 def data_store_key(build_dir: str | Path, files: Sequence[Path]) -> str:

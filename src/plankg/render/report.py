@@ -21,8 +21,6 @@ from markupsafe import Markup
 from plankg.render.links import safe_href
 
 Link = Callable[[str], str | None]
-YEARS = (2014, 2015)
-MONTHS = 12 * len(YEARS)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -50,31 +48,32 @@ def render_html(
         report=data,
         link=link,
         trace_link=trace_link,
-        timeline=timeline_svg(data["timeline"], link),
+        timeline=timeline_svg(data["timeline"], data["years"], link),
         generated=dt.date.today().isoformat(),
     )
 
 
-def month_index(day: str) -> int:
-    """Months since January of the first year (2014-05-31 -> 4)."""
+def month_index(day: str, first_year: int) -> int:
+    """Months since January of the first year (2014-05-31, 2014 -> 4)."""
     year, month = int(day[:4]), int(day[5:7])
-    return (year - YEARS[0]) * 12 + month - 1
+    return (year - first_year) * 12 + month - 1
 
 
-def timeline_svg(entries: list[dict[str, Any]], link: Link = safe_href) -> Markup:
-    """An inline SVG: one row per dated target or milestone, a dot in its due month, 2014-2015."""
+def timeline_svg(entries: list[dict[str, Any]], years: list[int], link: Link = safe_href) -> Markup:
+    """An inline SVG: one row per dated target or milestone, a dot in its due month, over ``years``."""
+    months = 12 * len(years)
     left, right, top, row = 16, 16, 46, 22
     width = 980
     plot = width - left - right
-    month_w = plot / MONTHS
+    month_w = plot / months
     height = top + row * max(len(entries), 1) + 12
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline" role="img" '
         f'viewBox="0 0 {width} {height}" width="100%" '
         f'aria-labelledby="timeline-title"><title id="timeline-title">Timeline of the plan\'s '
-        f"deadlines and milestones, {YEARS[0]}–{YEARS[-1]}</title>"
+        f"deadlines and milestones, {years[0]}–{years[-1]}</title>"
     ]
-    for m in range(MONTHS):
+    for m in range(months):
         x = left + m * month_w
         shade = "#f4f6f8" if (m // 3) % 2 == 0 else "#ffffff"
         parts.append(
@@ -85,13 +84,13 @@ def timeline_svg(entries: list[dict[str, Any]], link: Link = safe_href) -> Marku
             f'<text class="month" x="{x + month_w / 2:.1f}" y="{top - 4}" text-anchor="middle">'
             f"{m % 12 + 1}</text>"
         )
-    for i, year in enumerate(YEARS):
+    for i, year in enumerate(years):
         x = left + i * 12 * month_w
         parts.append(f'<line x1="{x:.1f}" y1="4" x2="{x:.1f}" y2="{height}" class="year-rule"/>')
         parts.append(f'<text class="year" x="{x + 4:.1f}" y="16">{year}年</text>')
     for n, e in enumerate(entries):
-        m = month_index(e["due"])
-        if not 0 <= m < MONTHS:
+        m = month_index(e["due"], years[0])
+        if not 0 <= m < months:
             continue
         cx = left + (m + 0.5) * month_w
         cy = top + n * row + row / 2
@@ -264,7 +263,7 @@ def render_markdown(data: dict[str, Any]) -> str:
         "",
         "Evidence is quoted with its [start,end) span in code points of the source file.",
         "",
-        f"## Timeline {YEARS[0]}–{YEARS[-1]}",
+        f"## Timeline {data['years'][0]}–{data['years'][-1]}",
         "",
         "| due | as written | item | milestone / target | evidence |",
         "|---|---|---|---|---|",

@@ -68,8 +68,9 @@ def remote_store(config: Mapping[str, Any]) -> dict[str, Any]:
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the WSGI app: DEFAULTS, then PLANKG_* variables, then ``config``."""
-    from plankg.web import (api, describe, dumps, errors, operations, report, resources, security, sparql,
-                            workbench)
+    from plankg.web import (api, compare, describe, dumps, errors, operations, report, resources, security,
+                            sparql, workbench)
+    from plankg.web import search
 
     templates = importlib_resources.files("plankg.render") / "templates"
     app = Flask(__name__, template_folder=str(templates))
@@ -94,8 +95,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["plankg"] = service
     atexit.register(service.close)
 
-    for blueprint in (sparql.bp, describe.bp, workbench.bp, resources.bp, dumps.bp, api.bp, report.bp):
+    for blueprint in (sparql.bp, describe.bp, workbench.bp, resources.bp, dumps.bp, api.bp, report.bp,
+                      compare.bp, search.bp):
         app.register_blueprint(blueprint)
+    app.context_processor(lambda: {"corpus_plans": service.kb.plans})
     errors.init_app(app)
     operations.init_app(app)
     security.init_app(app)

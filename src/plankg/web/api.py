@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, json, request
 
+from plankg.errors import PlanChoice
 from plankg.kb import QueryFailed
 from plankg.kb import accountability as audit
 from plankg.kb.queries import NamedQuery
@@ -34,11 +35,25 @@ class ApiError(Exception):
         self.status, self.message = status, message
 
 
-def service_runner() -> audit.Runner:
-    """A runner on the service's knowledge base; a failed query becomes an ApiError."""
+def request_plan() -> str:
+    """The plan a request asks about: ``?plan=KEY``, or the only plan the service holds.
+
+    :raises ApiError: 400 when several plans are held and none is named, 404 for an unknown key.
+    """
     from plankg.web import state
 
-    run = state().kb.runner()
+    key = request.args.get("plan") or None
+    try:
+        return str(state().kb.plan(key)["key"])
+    except PlanChoice as exc:
+        raise ApiError(404 if key else 400, f"{exc} (?plan=KEY; GET /api/plans lists them)") from None
+
+
+def service_runner(plan: str | None = None) -> audit.Runner:
+    """A runner over one plan on the service's knowledge base; a failed query becomes an ApiError."""
+    from plankg.web import state
+
+    run = state().kb.runner(plan or request_plan())
 
     def guarded(query: NamedQuery, terms: Mapping[str, Any]) -> list[Mapping[str, Any]]:
         try:
@@ -120,10 +135,36 @@ def trace(subject: str) -> Response:
     return answer(audit.trace(subject, service_runner()))
 
 
+@bp.get("/plans")
+def plans() -> Response:
+    """The plans the service holds: key, title, issuer, year, sizes, and their links."""
+    return answer(cached("api-plans", corpus_plans))
+
+
+def corpus_plans() -> list[dict[str, Any]]:
+    """The manifest's plans with what the graph says of them (issuer, year, counts)."""
+    from plankg.web import state
+
+    kb = state().kb
+    described = {r["plan"]: r for r in audit.ask(kb.runner(), "plans")}
+    base = kb.base_iri
+    out = []
+    for p in kb.plans:
+        iri = f"{base}id/plan/{p['key']}"
+        row = described.get(iri, {})
+        out.append({"key": p["key"], "iri": iri, "title": p.get("title"), "year": row.get("year"),
+                    "issuer": {"iri": row.get("issuer"), "label": row.get("issuerLabel")},
+                    "pillars": row.get("pillars", p.get("pillars")), "items": row.get("items", p.get("items")),
+                    "tasks": row.get("tasks"), "graph": p.get("graph"), "source": p.get("source"),
+                    "report": f"/report?plan={p['key']}"})
+    return out
+
+
 @bp.get("/items")
 def items() -> Response:
-    """Every work item with its pillar and the span of its text."""
-    return answer(cached("api-items", lambda: audit.items(service_runner())))
+    """Every work item of a plan with its pillar and the span of its text."""
+    plan = request_plan()
+    return answer(cached(f"api-items:{plan}", lambda: audit.items(service_runner(plan))))
 
 
 @bp.get("/items/<int:number>")
@@ -134,23 +175,25 @@ def item(number: int) -> Response:
 
 @bp.get("/holders")
 def holders() -> Response:
-    """Every holder of a responsibility with its duties and their evidence."""
-    return answer(cached("api-holders", lambda: audit.holders(service_runner())))
+    """Every holder of a responsibility in a plan with its duties and their evidence."""
+    plan = request_plan()
+    return answer(cached(f"api-holders:{plan}", lambda: audit.holders(service_runner(plan))))
 
 
 @bp.get("/gaps")
 def gaps() -> Response:
     """Tasks with no named holder, targets with no deadline, holders with a duty but no item."""
-    return answer(cached("api-gaps", lambda: audit.gaps(service_runner())))
+    plan = request_plan()
+    return answer(cached(f"api-gaps:{plan}", lambda: audit.gaps(service_runner(plan))))
 
 
 @bp.get("/targets")
 def targets() -> Response:
     """Targets and milestones due on or before ``until`` (default: all of them)."""
-    unknown = sorted(set(request.args) - {"until"})
+    unknown = sorted(set(request.args) - {"until", "plan"})
     if unknown:
         raise ApiError(
-            400, f"unknown parameter {unknown[0]!r}: /api/targets takes until=YYYY-MM-DD"
+            400, f"unknown parameter {unknown[0]!r}: /api/targets takes until=YYYY-MM-DD and plan=KEY"
         )
     until = request.args.get("until", "9999-12-31")
     return answer(audit.due_by(until, service_runner()))
@@ -170,6 +213,23 @@ def _ok(schema_ref: str, description: str) -> dict[str, Any]:
 
 
 ERROR = {"$ref": "#/components/responses/Error"}
+
+
+def search_paths() -> dict[str, Any]:
+    """The OpenAPI paths of /api/search (described beside its view)."""
+    from plankg.web.search import OPENAPI_PATHS
+
+    return OPENAPI_PATHS
+
+
+def corpus_titles() -> str:
+    """The titles of the plans held, for descriptions ("3 plans: A; B; C")."""
+    from plankg.web import state
+
+    titles = [str(p.get("title") or p["key"]) for p in state().kb.plans]
+    head = f"{len(titles)} plans: " if len(titles) > 1 else ""
+    shown = "; ".join(titles[:10]) + ("; ..." if len(titles) > 10 else "")
+    return head + shown
 
 
 def openapi() -> dict[str, Any]:
@@ -201,13 +261,22 @@ def openapi() -> dict[str, Any]:
         "schema": {"type": "string"},
         "description": "An item number (19), a task (19.2), a zh name (古蔺县, 其他局领导) or an IRI.",
     }
+    plan = {
+        "name": "plan",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "string"},
+        "description": "The plan's key, e.g. luzhou-2014 (required when the service holds several "
+        "plans; /api/plans lists them).",
+    }
     return {
         "openapi": "3.1.0",
         "info": {
             "title": "plankg accountability API",
             "version": "1.0.0",
-            "description": "Who answers for what in 泸州市教育局2014年工作要点, with the plan's own words as "
-            "evidence. The SPARQL behind every answer is in queries/*.rq.",
+            "description": "Who answers for what in the plans this service holds ("
+            + corpus_titles() + "), with each plan's own words as evidence. The SPARQL behind "
+            "every answer is in the named queries (src/plankg/kb/queries/*.rq).",
         },
         "servers": [{"url": "/"}],
         "paths": {
@@ -235,6 +304,20 @@ def openapi() -> dict[str, Any]:
                     },
                 }
             },
+            **search_paths(),
+            "/api/plans": {
+                "get": {
+                    "operationId": "plans",
+                    "summary": "The plans the service holds",
+                    "description": "Key, title, issuer, year and sizes of every plan, with a link to its report.",
+                    "responses": {
+                        "200": {
+                            "description": "Plans",
+                            "content": {"application/json": {"schema": {"type": "array", "items": {"type": "object"}}}},
+                        }
+                    },
+                }
+            },
             "/api/trace/{subject}": {
                 "get": {
                     "operationId": "trace",
@@ -243,14 +326,15 @@ def openapi() -> dict[str, Any]:
                     "first responsible and the units below. For a post/organisation/group: all its "
                     "duties, both halves of 一岗双责 and the items they cover. For a place/programme: "
                     "the items, targets and deadlines that touch it.",
-                    "parameters": [subject],
+                    "parameters": [subject, plan],
                     "responses": {"200": _ok("Trace", "The trace"), "400": ERROR, "404": ERROR},
                 }
             },
             "/api/items": {
                 "get": {
                     "operationId": "items",
-                    "summary": "All work items with their pillar",
+                    "summary": "All work items of a plan with their pillar",
+                    "parameters": [plan],
                     "responses": {
                         "200": {
                             "description": "Items",
@@ -277,7 +361,8 @@ def openapi() -> dict[str, Any]:
                             "required": True,
                             "schema": {"type": "integer", "minimum": 0},
                             "description": "Item number, e.g. 19",
-                        }
+                        },
+                        plan,
                     ],
                     "responses": {"200": _ok("Trace", "The item's trace"), "404": ERROR},
                 }
@@ -285,7 +370,8 @@ def openapi() -> dict[str, Any]:
             "/api/holders": {
                 "get": {
                     "operationId": "holders",
-                    "summary": "Every holder with its duties",
+                    "summary": "Every holder of a plan with its duties",
+                    "parameters": [plan],
                     "responses": {
                         "200": {
                             "description": "Holders",
@@ -301,7 +387,8 @@ def openapi() -> dict[str, Any]:
             "/api/gaps": {
                 "get": {
                     "operationId": "gaps",
-                    "summary": "Gaps in accountability",
+                    "summary": "Gaps in accountability of a plan",
+                    "parameters": [plan],
                     "responses": {"200": _ok("Gaps", "Gaps")},
                 }
             },
@@ -316,7 +403,8 @@ def openapi() -> dict[str, Any]:
                             "required": False,
                             "schema": {"type": "string", "format": "date"},
                             "description": "Last due date included (YYYY-MM-DD); default: all",
-                        }
+                        },
+                        plan,
                     ],
                     "responses": {
                         "200": {

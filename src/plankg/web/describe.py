@@ -17,6 +17,7 @@ from rdflib.namespace import DCTERMS, RDF, VOID, XSD
 
 from plankg.config import ONTOLOGY_NS
 from plankg.web import conneg, state
+from plankg.web.api import corpus_titles
 from plankg.web.errors import ServiceError
 
 log = logging.getLogger(__name__)
@@ -122,7 +123,9 @@ def void_description() -> Graph:
         root = URIRef(doc + "#dataset")
         base = current_app.config["BASE_IRI"]
         g.add((root, RDF.type, VOID.Dataset))
-        g.add((root, DCTERMS.title, Literal("plankg: 泸州市教育局2014年工作要点 knowledge graph", lang="zh")))
+        g.add((root, DCTERMS.title, Literal(f"plankg: {corpus_titles()}", lang="zh")))
+        for plan in manifest().get("plans", []):
+            g.add((root, DCTERMS.source, URIRef(f"{manifest().get('base_iri', '')}id/plan/{plan['key']}")))
         g.add((root, VOID.sparqlEndpoint, endpoint_iri()))
         g.add((root, VOID.uriSpace, Literal(base)))
         g.add((root, VOID.vocabulary, URIRef(ONTOLOGY_NS)))

@@ -23,6 +23,7 @@ from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, VOID, XSD
 from plankg.config import ONTOLOGY_IRI
 from plankg.build.dumps import DUMPS, DUMPS_DIR
 from plankg.web import conneg, state
+from plankg.web.api import corpus_titles
 
 log = logging.getLogger(__name__)
 
@@ -61,13 +62,11 @@ def dcat_description() -> Graph:
     g.add((catalog, DCAT.dataset, dataset))
     g.add((catalog, DCAT.service, endpoint))
     g.add((dataset, RDF.type, DCAT.Dataset))
-    g.add((dataset, DCTERMS.title, Literal("泸州市教育局2014年工作要点 知识图谱", lang="zh")))
-    g.add((dataset, DCTERMS.title, Literal(
-        "Knowledge graph of the 2014 work plan of the Luzhou Municipal Education Bureau",
-        lang="en")))
+    g.add((dataset, DCTERMS.title, Literal(f"{corpus_titles()} 知识图谱", lang="zh")))
+    g.add((dataset, DCTERMS.title, Literal(f"Knowledge graph of {corpus_titles()}", lang="en")))
     g.add((dataset, DCTERMS.description, Literal(
         "Items, tasks, responsibilities (with their chain of accountability), targets and "
-        "deadlines of the plan, each with the sentence of the plan it comes from.", lang="en")))
+        "deadlines of each plan, each with the sentence of the plan it comes from.", lang="en")))
     g.add((dataset, DCTERMS.conformsTo, URIRef(ONTOLOGY_IRI)))
     g.add((dataset, DCAT.landingPage, URIRef(url_for("dumps.listing", _external=True))))
     g.add((dataset, RDFS.seeAlso, URIRef(url_for("describe.void", _external=True))))

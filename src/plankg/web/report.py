@@ -1,30 +1,36 @@
-"""The audit report's views: ``/report`` (HTML, printable), ``/report.csv`` and ``/report.md``."""
+"""The audit report's views, one report per plan: ``/report?plan=KEY`` (HTML, printable),
+``/report.csv`` and ``/report.md``, also at ``/plan/KEY/report`` (+ ``.csv``, ``.md``). Without a
+plan, a service that holds one plan shows its report and one that holds several says which it has.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response
+from flask import Blueprint, Response, request
 
+from plankg.errors import PlanChoice
 from plankg.render.links import safe_href
 from plankg.render.report import render_csv, render_html, render_markdown
+from plankg.web.errors import ServiceError
 
 bp = Blueprint("report", __name__)
 
 
-
-
-def report_data() -> dict[str, Any]:
-    """The report of the served build (computed once per app, the graph is read-only)."""
-    from plankg.web import state
-    from plankg.web.api import service_runner
-
+def report_data(plan: str | None) -> dict[str, Any]:
+    """The report of one plan (computed once per plan: the graph is read-only)."""
     from plankg.kb import accountability as audit
+    from plankg.web import state
 
-    cache = state().cache
-    if "report" not in cache:
-        cache["report"] = audit.report(service_runner())
-    return cache["report"]
+    service = state()
+    try:
+        key = str(service.kb.plan(plan)["key"])
+    except PlanChoice as exc:
+        raise ServiceError(404 if plan else 400, f"{exc} (/report?plan=KEY; /plans lists them)") from None
+    cached = service.cache.get(f"report:{key}")
+    if cached is None:
+        cached = service.cache[f"report:{key}"] = {"key": key, **audit.report(service.kb.runner(key))}
+    return cached
 
 
 def local_link(iri: str) -> str | None:
@@ -35,26 +41,46 @@ def local_link(iri: str) -> str | None:
     return local_href(iri) or safe_href(iri)
 
 
+def plan_arg(plan: str | None) -> str | None:
+    """The plan of a request: from the path, else ``?plan=``."""
+    return plan or request.args.get("plan") or None
+
+
 @bp.get("/report")
-def report_page() -> Response:
-    """The audit report as a printable HTML page."""
-    html = render_html(report_data(), link=local_link, trace_link=lambda s: f"/api/trace/{s}")
+@bp.get("/plan/<plan>/report")
+def report_page(plan: str | None = None) -> Response:
+    """The audit report of a plan as a printable HTML page."""
+    data = report_data(plan_arg(plan))
+    html = render_html(data, link=local_link, trace_link=lambda n: f"/api/trace/{n}?plan={data['key']}")
     return Response(html, mimetype="text/html")
 
 
 @bp.get("/report.csv")
-def report_csv() -> Response:
-    """The audit report as CSV, one row per fact with its evidence."""
-    return Response(
-        render_csv(report_data()),
-        mimetype="text/csv",
-        headers={"Content-Disposition": 'inline; filename="plankg-report.csv"'},
-    )
+@bp.get("/plan/<plan>/report.csv")
+def report_csv(plan: str | None = None) -> Response:
+    """The audit report of a plan as CSV, one row per fact with its evidence."""
+    data = report_data(plan_arg(plan))
+    return Response(render_csv(data), mimetype="text/csv",
+                    headers={"Content-Disposition": f'inline; filename="{data["key"]}-report.csv"'})
 
 
 @bp.get("/report.md")
-def report_markdown() -> Response:
-    """The audit report as Markdown."""
-    return Response(render_markdown(report_data()), mimetype="text/markdown")
+@bp.get("/plan/<plan>/report.md")
+def report_markdown(plan: str | None = None) -> Response:
+    """The audit report of a plan as Markdown."""
+    return Response(render_markdown(report_data(plan_arg(plan))), mimetype="text/markdown")
 
 
+@bp.get("/plans")
+def plans_page() -> Response:
+    """The corpus at a glance: every plan with its issuer, year, sizes and links."""
+    from flask import render_template
+
+    from plankg.web.api import corpus_plans
+
+    plans = corpus_plans()
+    if request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json":
+        from plankg.web.api import answer
+
+        return answer(plans)
+    return Response(render_template("plans.html", plans=plans, link=local_link), mimetype="text/html")
