@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,9 @@ from plankg.errors import PlanKGError
 
 EXPORT_FORMATS = {"turtle": "turtle", "nt": "nt", "json-ld": "json-ld", "xml": "pretty-xml", "trig": "trig",
                   "nquads": "nquads"}
+# Other names of the formats, as the server's format= and the dumps' suffixes spell them.
+FORMAT_ALIASES = {"ttl": "turtle", "ntriples": "nt", "n-triples": "nt", "jsonld": "json-ld", "rdf": "xml",
+                  "rdfxml": "xml", "nq": "nquads", "n-quads": "nquads"}
 
 
 def _fail(exc: Exception, code: int = 2) -> None:
@@ -29,10 +33,13 @@ def _fail(exc: Exception, code: int = 2) -> None:
               help="Output directory (default: build/, or PLANKG_BUILD_DIR).")
 @click.option("--base-iri", envvar="PLANKG_BASE_IRI", show_envvar=True, default=None,
               help="Base of every IRI the build mints (default https://w3id.org/plankg/).")
-def build(sources: tuple[Path, ...], out: Path | None, base_iri: str | None) -> None:
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+def build(sources: tuple[Path, ...], out: Path | None, base_iri: str | None, quiet: bool) -> None:
     """Build the knowledge graph of SOURCES (default: the Luzhou 2014 plan), each in its own named graph."""
     from plankg.build.pipeline import run_build
 
+    if quiet:
+        logging.getLogger().setLevel(logging.ERROR)
     for s in sources:
         if not s.is_file():
             _fail(PlanKGError(f"{s}: no such file"))
@@ -40,12 +47,14 @@ def build(sources: tuple[Path, ...], out: Path | None, base_iri: str | None) -> 
         result = run_build(list(sources) or None, build_dir(out), base_iri)
     except PlanKGError as exc:
         _fail(exc)
+    if quiet:
+        return
     for p in result.plans:
         click.echo(f"{p.key}: {len(p.plan.pillars)} pillars, {len(p.plan.items)} items, "
                    f"{sum(len(i.tasks) for i in p.plan.items)} tasks -> <{p.graph_iri}>")
     click.echo(f"{result.triples} triples in {result.seconds:.1f} s -> {result.out}/")
     width = max(map(len, result.counts))
-    for cls, n in result.counts.items():
+    for cls, n in sorted(result.counts.items(), key=lambda kv: (-kv[1], kv[0])):  # a stable order
         click.echo(f"  {cls:<{width}}  {n:>5}")
 
 
@@ -85,7 +94,8 @@ def validate(from_dir: Path | None) -> None:
 
 @click.command()
 @from_option
-@click.option("--format", "fmt", type=click.Choice(sorted(EXPORT_FORMATS)), default="turtle", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(sorted(EXPORT_FORMATS) + sorted(FORMAT_ALIASES)),
+              default="turtle", show_default=True, help="json-ld keeps the named graphs and has a @context.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="File to write (atomically); default stdout.")
 def export(from_dir: Path | None, fmt: str, output: Path | None) -> None:
@@ -94,10 +104,16 @@ def export(from_dir: Path | None, fmt: str, output: Path | None) -> None:
 
     from plankg.ontology.model import bind_prefixes
 
+    fmt = FORMAT_ALIASES.get(fmt, fmt)
     try:
         ds = _load(from_dir)
     except PlanKGError as exc:
         _fail(exc)
+    if fmt == "json-ld":  # like the dump: every graph named, the project's prefixes as @context
+        from plankg.ontology.vocabulary import ALL_PREFIXES
+
+        _write(ds.serialize(format="json-ld", context=dict(ALL_PREFIXES), encoding="utf-8"), output)
+        return
     if fmt in ("trig", "nquads"):
         target = ds
     else:
@@ -105,7 +121,11 @@ def export(from_dir: Path | None, fmt: str, output: Path | None) -> None:
         for g in ds.graphs():
             target += g
     bind_prefixes(target)
-    data = target.serialize(format=EXPORT_FORMATS[fmt], encoding="utf-8")
+    _write(target.serialize(format=EXPORT_FORMATS[fmt], encoding="utf-8"), output)
+
+
+def _write(data: bytes, output: Path | None) -> None:
+    """Bytes to standard output or, atomically, to a file."""
     if output is None:
         sys.stdout.buffer.write(data)
         return
@@ -116,12 +136,14 @@ def export(from_dir: Path | None, fmt: str, output: Path | None) -> None:
 
 
 @click.command()
-@click.argument("name")
+@click.argument("name", required=False)
+@click.option("--list", "list_queries", is_flag=True, help="List the named queries with their summaries.")
 @click.option("--param", "-p", multiple=True, metavar="NAME=VALUE", help="Bind a parameter of the query.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @from_option
 @click.option("--endpoint", default=None, help="Run against this SPARQL endpoint instead of the local graph.")
-def query(name: str, param: tuple[str, ...], fmt: str, from_dir: Path | None, endpoint: str | None) -> None:
+def query(name: str | None, list_queries: bool, param: tuple[str, ...], fmt: str, from_dir: Path | None,
+          endpoint: str | None) -> None:
     """Run a named query (e.g. cq01), a .rq file, a query given inline, or - for standard input.
 
     Every query is checked as the server checks it (no updates, no SERVICE, bounded length and
@@ -129,6 +151,9 @@ def query(name: str, param: tuple[str, ...], fmt: str, from_dir: Path | None, en
     """
     from plankg.kb.queries import bindings
 
+    if list_queries or not name:
+        _print_list()
+        return
     try:
         q = _query_named(name)
         values = dict(p.split("=", 1) for p in param if "=" in p)
@@ -143,8 +168,20 @@ def query(name: str, param: tuple[str, ...], fmt: str, from_dir: Path | None, en
     _print(names, rows, fmt)
 
 
+def _print_list() -> None:
+    """The named queries, one a line: name, parameters, summary (in name order)."""
+    from plankg.kb.queries import list_queries
+
+    queries = list_queries()
+    width = max(len(q.name) for q in queries)
+    for q in queries:
+        params = f" [{', '.join(q.params)}]" if q.params else ""
+        click.echo(f"{q.name:<{width}}  {q.summary}{params}")
+
+
 def _query_named(name: str) -> Any:
     """A named query, a .rq file, an inline query text, or the query on standard input (``-``)."""
+    from plankg.errors import QueryNotFound
     from plankg.kb.lexer import inspect_query
     from plankg.kb.queries import from_text, load_query
 
@@ -152,7 +189,16 @@ def _query_named(name: str) -> Any:
         return from_text("stdin", sys.stdin.read())
     if inspect_query(name).form is not None or inspect_query(name).update:
         return from_text("inline", name)
-    return load_query(name)
+    try:
+        return load_query(name)
+    except QueryNotFound:
+        import difflib
+
+        from plankg.kb.queries import list_queries
+
+        close = difflib.get_close_matches(name, [q.name for q in list_queries()], n=3, cutoff=0.5)
+        hint = f"; did you mean {' or '.join(close)}?" if close else " (plankg query --list shows them)"
+        raise QueryNotFound(f"no query named {name!r}{hint}") from None
 
 
 def _local(q: Any, values: dict[str, str], from_dir: Path | None) -> tuple[list[str], list[list]]:
@@ -194,10 +240,13 @@ def _remote(text: str, binds: dict, endpoint: str) -> tuple[list[str], list[list
 
 
 def _print(names: list[str], rows: list[list], fmt: str) -> None:
+    if fmt == "json":  # typed: numbers as numbers, booleans as booleans, unbound as null
+        click.echo(json.dumps([dict(zip(names, r, strict=False)) for r in rows], ensure_ascii=False, indent=2))
+        return
     cells = [["" if v is None else str(v) for v in row] for row in rows]
-    if fmt == "json":
-        click.echo(json.dumps([dict(zip(names, r, strict=False)) for r in cells], ensure_ascii=False, indent=2))
-    elif fmt == "csv":
+    if fmt == "table":  # one screen line a row: long texts are cut (csv and json keep them whole)
+        cells = [[_cut(c, TABLE_CELL) for c in row] for row in cells]
+    if fmt == "csv":
         import csv
 
         w = csv.writer(sys.stdout)
@@ -210,6 +259,23 @@ def _print(names: list[str], rows: list[list], fmt: str) -> None:
         for r in cells:
             click.echo("  ".join(_pad(c, w) for c, w in zip(r, widths, strict=False)))
         click.echo(f"({len(cells)} rows)", err=True)
+
+
+TABLE_CELL = 60  # display columns of a table cell
+
+
+def _cut(text: str, width: int) -> str:
+    """``text`` cut to ``width`` display columns, with an ellipsis when cut."""
+    text = " ".join(text.split())
+    if _width(text) <= width:
+        return text
+    out, used = [], 0
+    for c in text:
+        used += _width(c)
+        if used > width - 1:
+            break
+        out.append(c)
+    return "".join(out) + "…"
 
 
 def _width(s: str) -> int:

@@ -92,7 +92,22 @@ def bindings(query: NamedQuery, values: Mapping[str, str]) -> dict[str, Term]:
     if unknown:
         raise BadParameter(f"query {query.name!r} has no parameter {sorted(unknown)[0]!r} "
                            f"(parameters: {', '.join(query.params) or 'none'})")
+    for k, v in values.items():
+        check_value(query, k, v)
     return {k: term_for(v) for k, v in values.items()}
+
+
+def check_value(query: NamedQuery, name: str, value: str) -> None:
+    """A value of the shape the parameter's description asks for (integer, date, IRI).
+
+    :raises BadParameter: naming the query, the parameter, what it takes and what was given.
+    """
+    described = str(query.params.get(name) or "").lower()
+    shapes = (("integer", r"-?\d+", "an integer"), ("yyyy-mm-dd", r"\d{4}-\d{2}-\d{2}", "a date YYYY-MM-DD"),
+              ("iri", r"(https?|urn):\S+", "an IRI (http://, https:// or urn:)"))
+    for word, pattern, what in shapes:
+        if word in described.replace("date (", "yyyy-mm-dd (") and not re.fullmatch(pattern, value):
+            raise BadParameter(f"parameter {name!r} of {query.name} is {what}; got {value!r}")
 
 
 def term_for(value: str) -> Term:
