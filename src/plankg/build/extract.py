@@ -138,7 +138,8 @@ _AR_FULL = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?{_AR_MULT}?"
 
 # Classifiers / measure words, longest first; value = canonical unit name.
 UNITS: dict[str, str] = {
-    "个百分点": "百分点", "百分点": "百分点", "平方米": "平方米", "平方公里": "平方公里",
+    "个百分点": "百分点", "百分点": "百分点", "微克/立方米": "微克/立方米", "毫克/立方米": "毫克/立方米",
+    "平方米": "平方米", "平方公里": "平方公里",
     "个工作日": "工作日", "个月": "个月", "人次": "人次", "课时": "课时", "学时": "学时",
     "小时": "小时", "分钟": "分钟", "公里": "公里", "千米": "公里",
     "元": "元", "套": "套", "台": "台", "间": "间", "所": "所", "个": "个", "项": "项",
@@ -146,7 +147,7 @@ UNITS: dict[str, str] = {
     "周": "周", "天": "天", "家": "家", "座": "座", "栋": "栋", "幢": "幢", "处": "处",
     "张": "张", "辆": "辆", "本": "本", "册": "册", "件": "件", "份": "份", "种": "种",
     "类": "类", "门": "门", "节": "节", "场": "场", "支": "支", "户": "户", "吨": "吨",
-    "岁": "岁", "倍": "倍", "%": "%", "％": "%", "‰": "‰",
+    "岁": "岁", "倍": "倍", "期": "期", "%": "%", "％": "%", "‰": "‰",
 }
 # Units whose counted thing is the phrase before the number (比例/金额), never after it.
 _BEFORE_ONLY_UNITS = {"%", "‰", "百分点", "倍", "元"}
@@ -315,6 +316,8 @@ def _is_ordinal_or_year(text: str, m: re.Match[str]) -> bool:
         value = parse_number(num)
         if value is not None and 1900 <= value <= 2100 and value == int(value):
             return True
+    if unit == "期" and (not num.isascii() or (nxt and nxt in "工建项")):
+        return True  # 二期工程 is a phase; 培训班2期 counts sessions
     if unit == "年" and re.fullmatch(r"\d{1,2}\.(?:19|20)\d\d", num):
         return True  # "附件:1.2016年…": an item number glued to a year
     if num[0] in _CN_D and len(num) > 1 and all(ch in CN_DIGITS for ch in num):

@@ -7,6 +7,7 @@ renamings, citations and mentions. Then the chain rules: who answers to whom.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from dataclasses import dataclass, field
@@ -34,6 +35,8 @@ CHAIN_UP = {
     "LineOfWorkResponsibility": "FirstResponsibility",
     "SupervisoryResponsibility": "FirstResponsibility",
     "PrincipalResponsibility": "SupervisoryResponsibility",
+    "CoResponsibility": "LeadResponsibility",
+    "SupportResponsibility": "LeadResponsibility",
 }
 SCOPE_CATEGORY = {"directly-affiliated-schools": "DirectlyAffiliatedSchool",
                   "county-education-bureaus": "CountyDistrict", "schools": "SchoolUnit",
@@ -58,6 +61,19 @@ NAMED_PROGRAMME_RE = re.compile(
     r"|“(?P<q2>[^”]{2,12})”(?P<kind>工程|计划|项目|行动计划)"
     r"|(?:实施|启动|推出|推进|继续|开展)(?P<bare>[\u4e00-\u9fff]{4,18}?(?:行动计划|计划|工程))(?![\u4e00-\u9fff]*[”])")
 PROGRAMME_LEVEL_RE = re.compile(r"^(?:国家|全国)|^省级?|^市级?")
+# Fields of a task breakdown (重点工作任务分解): 牵头单位：…；责任单位：…；配合单位：…；完成时限：…
+FIELD_RE = re.compile(r"^\s*(?P<field>牵头单位|牵头领导|牵头部门|责任单位|责任部门|责任领导|配合单位|配合部门|协办单位|参与单位|"
+                      r"完成时限|完成时间|时间节点|时限)\s*[:\uff1a]")
+FIELD_TYPES = {"牵头单位": "LeadResponsibility", "牵头领导": "LeadResponsibility", "牵头部门": "LeadResponsibility",
+               "责任领导": "LeadResponsibility", "责任单位": "CoResponsibility", "责任部门": "CoResponsibility",
+               "配合单位": "SupportResponsibility", "配合部门": "SupportResponsibility",
+               "协办单位": "SupportResponsibility", "参与单位": "SupportResponsibility"}
+LEAD_FIELD_RE = re.compile(r"(?:牵头单位|牵头领导|牵头部门|责任单位|责任部门|责任领导)\s*[:\uff1a]")
+DEADLINE_FIELD_RE = re.compile(r"(?:完成时限|完成时间|时间节点|时限)\s*[:\uff1a]\s*(?P<v>[^;\uff1b。\n]+)")
+# A body followed by one of these verbs is the subject of its clause, wherever the clause starts (X申办Y).
+SUBJECT_VERB_RE = re.compile(r"申办|申报|牵头|负责|做好|开展|组织|完成|承办|主办|推进|实施|落实|创建|建成|指导|组建|"
+                             r"召开|发布|开通|举办|启动|参加|加强|会同|配合|与")
+DATE_TAIL_RE = re.compile(r"^(?:底|末|前|中旬|上旬|下旬|以前|之前)")
 RENAME_RE = re.compile(r"更名[为]?[“\"](?P<new>[^”\"]{2,20})[”\"]")
 
 
@@ -156,7 +172,8 @@ class FactFinder:
     def _item(self, item: Item) -> None:
         cites = X.find_citations(item.text)
         excluded = [(item.start + c.start, item.start + c.end) for c in cites]
-        title_mentions = self.rec.find(item.title, item.title_span.start)
+        title_mentions = self.rec.find(item.title, item.title_span.start,
+                                       [e for e in excluded if item.title_span.start <= e[0] < item.title_span.end])
         for m in title_mentions:
             self._mention(m, item, None)
         self._named_programmes(item, item.title, item.title_span.start, None)
@@ -167,7 +184,54 @@ class FactFinder:
             self._named_programmes(item, task.text, task.start, task)
             self._task(item, task, mentions)
 
+    def _dates(self, text: str) -> list[X.DateMention]:
+        """Dates of a text, with the 底/前/末 that follows a month kept in the surface (6月底)."""
+        out = []
+        for d in X.find_dates(text, self.plan.year or 2014):
+            tail = DATE_TAIL_RE.match(text[d.end:])
+            if tail and d.kind in ("month", "day", "season", "half", "quarter"):
+                d = dataclasses.replace(d, end=d.end + tail.end(), surface=d.surface + tail[0])
+            out.append(d)
+        return out
+
+    def _item_deadline(self, item: Item) -> tuple[X.DateMention | None, str | None]:
+        """The 完成时限 of a task-breakdown item: its date (if it names one) and its text (长期坚持)."""
+        m = DEADLINE_FIELD_RE.search(item.text)
+        if not m:
+            return None, None
+        value = m["v"].strip()
+        dates = self._dates(value)
+        return (dates[0] if dates else None), value
+
+    def _field_task(self, item: Item, task: Task, mentions: list[Mention], field: str) -> None:
+        """牵头单位：A、B；责任单位：C: each named body (or leader) holds a responsibility of the field's type."""
+        typ = FIELD_TYPES.get(field)
+        for m in mentions:
+            self._mention(m, item, task)
+        if typ is None:
+            return
+        due, due_text = self._item_deadline(item)
+        ms = [m for m in mentions if m.entity.kind in ("org", "post", "place", "group")]
+        for k, m in enumerate(ms):
+            e = m.entity
+            if e.kind == "place":  # 洛龙区、涧西区、伊川县教育局: the list's last body names what the places stand for
+                last = next((x.entity for x in ms[k + 1:] if x.entity.kind == "org"), None)
+                nxt = ms[k + 1:]
+                if last is not None and nxt and last.props.get("jurisdiction") and last.name.startswith(
+                        self.text[nxt[-1].start:nxt[-1].end][:2]):
+                    rest = last.name[len(self.rec.entities.get(f"place:{last.props['jurisdiction']}", last).name):]
+                    e = self.rec._add(Entity("org", slug(e.name + rest), e.name + rest, last.type, None, set(),
+                                             {"jurisdiction": e.key}))
+                else:
+                    e = self.rec.authority_of(e)
+            self._add("responsibility", self._ev(task.start, task.end, item, task), holder=e, type=typ,
+                      due=due, deadline_text=due_text)
+
     def _task(self, item: Item, task: Task, mentions: list[Mention]) -> None:
+        field_m = FIELD_RE.match(task.text)
+        if field_m:
+            self._field_task(item, task, mentions, field_m["field"])
+            return
         subject: list[Entity] = []
         carried_date: X.DateMention | None = None
         carried_modality: str | None = None
@@ -176,7 +240,7 @@ class FactFinder:
         for n, (cs, ce) in enumerate(clauses(task)):
             clause = self.text[cs:ce]
             ms = [m for m in mentions if cs <= m.start and m.end <= ce]
-            holders = self._holders(clause, cs, ms)
+            holders = self._holders(clause, cs, ms) or self._subjects(clause, cs, ms)
             for m in ms:
                 self._mention(m, item, task)
             modal = X.find_modalities(clause)
@@ -184,6 +248,9 @@ class FactFinder:
             carried_modality = modality or carried_modality
             types = list(RESP_RE.finditer(clause))
             if types:
+                if not holders:  # 两级人社部门主要负责人是…第一责任人: the one named right before 是/担负
+                    holders = [m.entity for m in ms if m.end <= cs + types[0].start()
+                               and re.match(r"是|担负|负责|承担|履行", self.text[m.end:ce])][:1]
                 if not holders and n > 0:
                     holders = subject
                 carried_work = self._responsibilities(item, task, cs, ce, holders, types, carried_work)
@@ -202,10 +269,24 @@ class FactFinder:
             self._milestone(item, task, cs, ce, clause, subject, modality, dates)
             self._lists(item, task, cs, ce, clause, ms)
             self._rename(item, task, cs, ce, clause, ms)
-        if not any(f.kind == "responsibility" and f.evidence.item == item.key and f.evidence.task == task.number
-                   for f in self.out.facts):
-            self._add("responsibility", self._ev(task.start, task.end, item, task), basis="ImpliedIssuer",
-                      holder=self.rec.authority, type="ImplementationResponsibility")
+        own = [f for f in self.out.facts if f.kind == "responsibility" and f.evidence.item == item.key
+               and f.evidence.task == task.number]
+        if not own and not LEAD_FIELD_RE.search(item.text):
+            own.append(self._add("responsibility", self._ev(task.start, task.end, item, task), basis="ImpliedIssuer",
+                                 holder=self.rec.authority, type="ImplementationResponsibility"))
+        dates = [d for d in self._dates(task.text) if d.kind != "year" or d.surface in ("全年", "年底", "年内")]
+        for f in own:
+            if dates and f.data.get("due") is None:
+                f.data["due"] = dates[0]
+
+    def _subjects(self, clause: str, cs: int, ms: list[Mention]) -> list[Entity]:
+        """Bodies named as the subject of a verb inside the clause (…和泸州老窖集团申办四川白酒职业学院)."""
+        out = []
+        for m in ms:
+            if m.entity.kind in ("org",) and SUBJECT_VERB_RE.match(self.text, m.end) \
+                    and self.text[m.start - 1:m.start] in ("和", "、", "”", "及", "与") and not out:
+                out.append(m.entity)
+        return out
 
     def _holders(self, clause: str, cs: int, ms: list[Mention]) -> list[Entity]:
         """The bodies a clause starts with (X、Y和Z ...): the clause's subject."""
@@ -217,7 +298,7 @@ class FactFinder:
                 break
             e = m.entity
             if e.kind == "place":
-                e = self.rec.education_authority_of(e)
+                e = self.rec.authority_of(e)
             holders.append(e)
             pos = m.end
             while pos < cs + len(clause) and self.text[pos] in "、和及与":
@@ -283,6 +364,13 @@ class FactFinder:
         phase = PHASE_RE.search(clause)
         self._add("milestone", self._ev(cs, ce, item, task), event=events[-1][0], phase=phase[0] if phase else None,
                   due=own[0], modality=modality, concerns=subject[0] if subject else self._item_programme(item))
+        # 上半年开展消防演练、下半年开展地震演练: every further date with its own event is a milestone too
+        for k, d in enumerate(own[1:], 1):
+            stop = own[k + 1].start if k + 1 < len(own) else len(clause)
+            ev = EVENT_RE.search(clause, d.end, stop)
+            if ev and ev.start() - d.end <= 2 and clause[own[k - 1].end:d.start].find("、") >= 0:
+                self._add("milestone", self._ev(cs, ce, item, task), event=ev[0], phase=None, due=d,
+                          modality=modality, concerns=subject[0] if subject else self._item_programme(item))
 
     def _item_programme(self, item: Item) -> Entity | None:
         p = self.out.programmes.get(f"item:{item.key}")
@@ -398,7 +486,7 @@ class FactFinder:
                     line.also_evidence.append(Evidence(quote, quote + 8, f.evidence.item))
             f.data.setdefault("paired", []).append(line)
         chain = [f for f in self.out.of("responsibility") if f.data["type"] in CHAIN_UP or
-                 f.data["type"] == "FirstResponsibility"]
+                 f.data["type"] in ("FirstResponsibility", "LeadResponsibility")]
         for f in chain:
             up_type = CHAIN_UP.get(f.data["type"])
             same_item = [g for g in chain if g.evidence.item == f.evidence.item]

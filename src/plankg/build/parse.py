@@ -23,7 +23,8 @@ _CN_VALUES = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四":
 PILLAR_RE = re.compile(rf"(?P<num>[{CN_DIGITS}]{{1,3}})、(?P<title>[^。;\uff1b\n]{{2,60}})$")
 ITEM_RE = re.compile(
     rf"^(?:(?P<arabic>\d{{1,3}})\s*[.、\uff0e](?!\d)|[(\uff08](?P<cn>[{CN_DIGITS}]{{1,3}})[)\uff09])\s*")
-TITLE_RE = re.compile(r"^[^。,\uff0c;\uff1b]{2,50}(?:工作要点|工作计划|工作安排|工作思路|要点)$")
+TITLE_RE = re.compile(r"^[^。,\uff0c;\uff1b]{2,50}(?:工作要点|工作计划|工作安排|工作思路|要点|任务分解|任务分解表|分工方案|"
+                      r"工作方案|实施方案|责任分工)$")
 DATE_RE = re.compile(rf"^[\d{CN_DIGITS}]{{4}}年[\d{CN_DIGITS}]{{1,2}}月(?:[\d{CN_DIGITS}]{{1,3}}日)?$")
 # 一、加强党建。… : a top-level heading with sentences after it is an item when the plan has no others.
 CN_ITEM_RE = re.compile(rf"^(?P<cnitem>[{CN_DIGITS}]{{1,3}})、(?=[^。\n]{{2,60}}。)")
@@ -68,6 +69,7 @@ class Item(Span):
     label: str = ""  # the number as printed, e.g. "19." or "(三)"
     line: int = 0
     pillar: int | None = None
+    section: int | None = None  # the (一) sub-heading it sits under, counted within its pillar
     title: str = ""
     title_span: Span = field(default_factory=lambda: Span(0, 0))
     text: str = ""
@@ -118,7 +120,7 @@ def read_source(path: Path) -> tuple[str, str]:
     if not data.strip():
         raise SourceError("the file is empty", path=str(path))
     try:
-        text = data.decode("utf-8")
+        text = data.decode("utf-8").removeprefix("\ufeff")  # a byte-order mark is read, not kept
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
@@ -169,12 +171,14 @@ def parse_plan(path: Path, text: str | None = None, sha256: str = "") -> Plan:
     body_started = False
     lines = _lines(text)
     item_re, section_style = _item_style(lines)
+    section: int | None = None
     for n, start, line in lines:
         if not line.strip():
             continue
         m_item = item_re.match(line)
         if m_item and section_style and m_item[section_style]:
             plan.sections.append(Span(start, start + len(line)))  # (一) above 1. items: a sub-heading
+            section = (section or 0) + 1
             current_item, body_started = None, True
             continue
         m_pillar = None if m_item else _pillar_at(line)
@@ -184,10 +188,10 @@ def parse_plan(path: Path, text: str | None = None, sha256: str = "") -> Plan:
                 _continue(plan, current_item, preamble, n, start, before, body_started)
                 body_started = True
             current_pillar = _new_pillar(plan, m_pillar, n, start)
-            current_item = None
+            current_item, section = None, None
             body_started = True
         elif m_item and (body_started or plan.intro is not None or _item_number(m_item) == 1):
-            current_item = _new_item(plan, m_item, current_pillar, n, start, line)
+            current_item = _new_item(plan, m_item, current_pillar, n, start, line, section)
             body_started = True
         elif m_item or (not body_started and plan.intro is None and PREAMBLE_NUM_RE.match(line)):
             preamble.append((n, start, line))  # numbered lines before the intro: checked below
@@ -254,10 +258,12 @@ def _new_pillar(plan: Plan, m: re.Match[str], n: int, line_start: int) -> Pillar
     return p
 
 
-def _new_item(plan: Plan, m: re.Match[str], pillar: Pillar | None, n: int, start: int, line: str) -> Item:
+def _new_item(plan: Plan, m: re.Match[str], pillar: Pillar | None, n: int, start: int, line: str,
+              section: int | None = None) -> Item:
     number = _item_number(m)
     prev = plan.items[-1] if plan.items else None
-    restart = prev is not None and pillar is not None and prev.pillar != pillar.number and number == 1
+    restart = prev is not None and pillar is not None and number == 1 and (
+        prev.pillar != pillar.number or (section is not None and prev.section != section))
     expected = 1 if (prev is None or restart) else prev.number + 1
     if number != expected:
         problem = "repeated" if prev and number <= prev.number else "out of sequence"
@@ -267,7 +273,7 @@ def _new_item(plan: Plan, m: re.Match[str], pillar: Pillar | None, n: int, start
     key = f"{pillar.number}.{number}" if (restarting and pillar) else str(number)
     body_start = start + m.end()
     item = Item(start=start, end=start + len(line), number=number, key=key, label=m.group(0).strip(),
-                line=n, pillar=pillar.number if pillar else None, text=line)
+                line=n, pillar=pillar.number if pillar else None, section=section, text=line)
     sentences = split_sentences(plan.text[body_start:item.end], body_start)
     if sentences:
         first = sentences[0]
@@ -304,6 +310,15 @@ def _check(plan: Plan) -> None:
         if not p.items:
             raise SourceError(f"pillar {p.numeral}、{p.title} has no items", path=plan.path, line=p.line,
                               column=1)
+    by_section = any(a.pillar == b.pillar and a.section != b.section and b.number == 1
+                     for a, b in zip(plan.items, plan.items[1:]))
+    if by_section:  # 1. restarts under every (一): pillar.section.number
+        for it in plan.items:
+            it.key = f"{it.pillar}.{it.section or 0}.{it.number}"
+    elif any("." in it.key for it in plan.items):  # numbering restarts in some pillar: every key names its pillar
+        for it in plan.items:
+            if "." not in it.key and it.pillar is not None:
+                it.key = f"{it.pillar}.{it.number}"
     for item in plan.items:
         item.text = plan.text[item.start:item.end]
         spans = split_sentences(plan.text[item.title_span.end:item.end], item.title_span.end)

@@ -84,6 +84,13 @@ class GraphBuilder:
             self.add(d, DCTERMS.date, Literal(p.date))
         if p.intro:
             self.add(d, DCTERMS.abstract, Literal(p.text[p.intro.start:p.intro.end], lang="zh"))
+            for c in X.find_citations(p.text[p.intro.start:p.intro.end]):  # documents the preamble cites
+                doc = self.ids.entity("document", slug(c.title)[:80])
+                self.add(d, PLAN.cites, doc)
+                self.add(doc, RDF.type, PLAN.CitedDocument)
+                self.add(doc, DCTERMS.title, Literal(c.title, lang="zh"))
+                self.label(doc, c.title)
+                self.add(doc, PLAN.evidence, self.span(p.intro.start + c.start, p.intro.start + c.end))
         for n, a in enumerate(p.annexes, 1):
             annex = self.ids.annex(self.key, n)
             self.add(d, PLAN.hasAnnex, annex)
@@ -202,6 +209,9 @@ class GraphBuilder:
             self.add(node, PLAN.answersTo, self.fact_iris[id(d["answers_to"])])
         for other in d.get("paired", []):
             self.add(node, PLAN.pairedDuty, self.fact_iris[id(other)])
+        self._due(node, d.get("due"))
+        if d.get("deadline_text") and (d.get("due") is None or d["due"].surface != d["deadline_text"]):
+            self.add(node, PLAN.deadlineText, Literal(d["deadline_text"]))
 
     def _due(self, node: URIRef, due: X.DateMention | None) -> None:
         if due is None:
