@@ -55,7 +55,12 @@ def test_page_is_self_contained(browser: WebDriver, report: str, live_server: st
 def test_trace_link_opens_the_items_trace(browser: WebDriver, report: str) -> None:
     link = browser.find_element(By.CSS_SELECTOR, "article#item-19 a.trace")
     link.click()
-    wait_for(lambda: browser.current_url.endswith("/api/trace/19?plan=luzhou-2014"), "the trace page")
+    wait_for(lambda: browser.current_url.endswith("/trace/19?plan=luzhou-2014"), "the trace page")
+    assert "Trace 追溯" in browser.find_element(By.TAG_NAME, "h1").text
+    implied = browser.find_elements(By.CSS_SELECTOR, "#responsibilities tr.implied")
+    assert implied and all("泸州市教育局" in row.text and "发文机关默认" in row.text for row in implied)
+    browser.find_element(By.PARTIAL_LINK_TEXT, "JSON").click()
+    wait_for(lambda: "/api/trace/19" in browser.current_url, "the JSON trace")
     body = json.loads(browser.find_element(By.TAG_NAME, "body").text)
     assert body["item"]["number"] == 19
     assert body["implied"]["holder"]["label"] == "泸州市教育局"

@@ -190,7 +190,9 @@ def test_page_loads_yasgui_without_errors(browser: WebDriver, workbench: str) ->
         a.get_attribute("id"): urllib.parse.urlsplit(a.get_attribute("href")).path
         for a in browser.find_elements(By.CSS_SELECTOR, "header nav a")
     }
-    assert links == {"link-sparql": "/sparql", "link-api": "/api/", "link-dumps": "/dumps/"}
+    assert links == {"link-sparql": "/sparql", "link-api": "/api/", "link-dumps": "/dumps/",
+                     "link-report": "/report", "link-plans": "/plans", "link-search": "/search",
+                     "link-ontology": "/ontology"}
     assert console_errors(browser) == []
 
 

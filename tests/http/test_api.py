@@ -124,7 +124,7 @@ def test_report_page(client: FlaskClient) -> None:
     html = resp.get_data(as_text=True)
     assert '<svg xmlns="http://www.w3.org/2000/svg" class="timeline"' in html
     assert html.count('class="pillar"') == 7 and 'id="item-26"' in html
-    assert 'href="/api/trace/26?plan=luzhou-2014"' in html and "@media print" in html
+    assert 'href="/trace/26?plan=luzhou-2014"' in html and "@media print" in html
     assert "<script" not in html
     csv_resp = client.get("/report.csv")
     assert csv_resp.mimetype == "text/csv" and csv_resp.get_data(as_text=True).startswith(

@@ -236,7 +236,23 @@ def _remote(text: str, binds: dict, endpoint: str) -> tuple[list[str], list[list
     if "boolean" in data:
         return ["ask"], [[data["boolean"]]]
     names = data["head"]["vars"]
-    return names, [[(b.get(n) or {}).get("value") for n in names] for b in data["results"]["bindings"]]
+    return names, [[_typed(b.get(n)) for n in names] for b in data["results"]["bindings"]]
+
+
+def _typed(binding: dict | None) -> Any:
+    """A SPARQL JSON binding as the plain value a local query gives (numbers as numbers)."""
+    import pyoxigraph as ox
+
+    from plankg.kb.results import value
+
+    if binding is None:
+        return None
+    if binding["type"] in ("uri", "bnode"):
+        return binding["value"]
+    if "xml:lang" in binding:
+        return binding["value"]
+    datatype = binding.get("datatype")
+    return value(ox.Literal(binding["value"], datatype=ox.NamedNode(datatype) if datatype else None))
 
 
 def _print(names: list[str], rows: list[list], fmt: str) -> None:

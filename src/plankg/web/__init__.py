@@ -70,7 +70,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the WSGI app: DEFAULTS, then PLANKG_* variables, then ``config``."""
     from plankg.web import (api, compare, describe, dumps, errors, operations, report, resources, security,
                             sparql, workbench)
-    from plankg.web import search
+    from plankg.web import search, trace
 
     templates = importlib_resources.files("plankg.render") / "templates"
     app = Flask(__name__, template_folder=str(templates))
@@ -96,7 +96,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     atexit.register(service.close)
 
     for blueprint in (sparql.bp, describe.bp, workbench.bp, resources.bp, dumps.bp, api.bp, report.bp,
-                      compare.bp, search.bp):
+                      compare.bp, search.bp, trace.bp):
         app.register_blueprint(blueprint)
     app.context_processor(lambda: {"corpus_plans": service.kb.plans})
     errors.init_app(app)

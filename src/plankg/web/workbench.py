@@ -10,6 +10,7 @@ from urllib.parse import urljoin
 from flask import Blueprint, render_template, request, url_for
 
 from plankg.config import ONTOLOGY_NS
+from plankg.web import state
 
 # The blueprint serves its own static folder, so the vendored files are found whatever the app's
 # static folder is; the URL prefix keeps them clear of other blueprints' /static.
@@ -101,7 +102,17 @@ def workbench_config() -> dict[str, Any]:
         "examples": example_tabs(),
         "starterQuery": starter_query(),
         "prefixes": known_prefixes(),
+        # Result IRIs minted under the build's base link to this server's pages, not to the base.
+        "localBase": state().kb.base_iri,
+        "localRoot": request.script_root + "/",
     }
+
+
+def dataset_glance() -> dict[str, Any]:
+    """The dataset at a glance, for the header: plans, triples, when it was built."""
+    manifest = state().kb.manifest
+    return {"plans": len(manifest.get("plans", [])), "triples": manifest.get("triples", 0),
+            "built": str(manifest.get("built", ""))[:10]}
 
 
 def render_workbench() -> str:
@@ -116,6 +127,7 @@ def render_workbench() -> str:
         workbench_js=url_for("workbench.static", filename="workbench.js"),
         yasgui_css=url_for("workbench.static", filename=asset + "yasgui.min.css"),
         yasgui_license=url_for("workbench.static", filename=asset + "LICENSE"),
+        glance=dataset_glance(),
     )
 
 

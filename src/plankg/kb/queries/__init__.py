@@ -98,15 +98,17 @@ def bindings(query: NamedQuery, values: Mapping[str, str]) -> dict[str, Term]:
 
 
 def check_value(query: NamedQuery, name: str, value: str) -> None:
-    """A value of the shape the parameter's description asks for (integer, date, IRI).
+    """A value of the shape the parameter's description asks for: "IRI of ...", "(integer)",
+    "xsd:date".
 
     :raises BadParameter: naming the query, the parameter, what it takes and what was given.
     """
-    described = str(query.params.get(name) or "").lower()
-    shapes = (("integer", r"-?\d+", "an integer"), ("yyyy-mm-dd", r"\d{4}-\d{2}-\d{2}", "a date YYYY-MM-DD"),
-              ("iri", r"(https?|urn):\S+", "an IRI (http://, https:// or urn:)"))
-    for word, pattern, what in shapes:
-        if word in described.replace("date (", "yyyy-mm-dd (") and not re.fullmatch(pattern, value):
+    described = str(query.params.get(name) or "")
+    shapes = ((described.startswith("IRI"), r"(https?|urn):\S+", "an IRI (http://, https:// or urn:)"),
+              ("(integer)" in described, r"-?\d+", "an integer"),
+              ("xsd:date" in described, r"\d{4}-\d{2}-\d{2}", "a date YYYY-MM-DD"))
+    for applies, pattern, what in shapes:
+        if applies and not re.fullmatch(pattern, value):
             raise BadParameter(f"parameter {name!r} of {query.name} is {what}; got {value!r}")
 
 

@@ -78,5 +78,17 @@
     select.value = "";
   });
 
+  // Result IRIs minted under the build's base IRI link to this server's pages (the base itself,
+  // e.g. w3id.org, may not resolve offline or before its registration).
+  function localise(root) {
+    if (!cfg.localBase) { return; }
+    root.querySelectorAll('a[href^="' + cfg.localBase + '"]').forEach(function (a) {
+      var rest = a.getAttribute("href").slice(cfg.localBase.length);
+      if (/^(id|graph)\//.test(rest)) { a.setAttribute("href", cfg.localRoot + rest); }
+    });
+  }
+  new MutationObserver(function () { localise(document.getElementById("yasgui")); })
+    .observe(document.getElementById("yasgui"), { childList: true, subtree: true });
+
   window.plankgWorkbench = { yasgui: yasgui, endpoint: cfg.endpoint, openExample: openExample };
 })();
