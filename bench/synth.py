@@ -19,13 +19,14 @@ Every synthetic plan therefore has its own named graph, the same shapes and the 
 as a real one, and the data follows the pipeline whenever it changes. The alternative (copying the
 real graph N times under renamed IRIs with perturbed literals) was the fallback if the pipeline
 proved too slow. Measured on the 2-core machine: 1 plan 5-9 s, 10 plans 60 s, 100 plans 425-553 s
-(1.70-1.74 M triples; about half of it is rdflib writing plankg.trig, a fifth the entailments).
-That is slow but done once and cached by bench/run.py, so the copying generator is not implemented.
+(1.70-1.76 M triples; on 2026-12-01 487 s: rdflib writing plankg.trig 24 %, the dumps 23 %, the
+entailments 16 %, see bench/buildtime.py). That is slow but done once and cached by bench/run.py;
+for 1000x, bench/scale_copy.py copies the synthetic plans of a 100x build under new keys instead.
 
 A synthetic text is the real plan's text rewritten, deterministically from ``--seed`` and the plan's
 index:
 
-- authority and places: the city is drawn from the cities of graph/gazetteer.yaml (泸州, 宜宾, 德阳),
+- authority and places: the city is drawn from the cities of src/plankg/build/gazetteer.yaml (泸州, 宜宾, 德阳),
   and the real plan's seven districts/counties (full and short forms) are mapped onto that city's
   districts/counties, so place mentions, pilot lists and 县区 participations point at gazetteer places;
   names of schools and institutions follow the city (泸州高中 -> 宜宾高中);
@@ -85,7 +86,7 @@ def real_source() -> Path:
 
 
 def gazetteer_cities() -> dict[str, list[str]]:
-    """City short name (泸州) -> names of its districts/counties, from graph/gazetteer.yaml."""
+    """City short name (泸州) -> names of its districts/counties, from src/plankg/build/gazetteer.yaml."""
     data = yaml.safe_load(resources.files("plankg.build").joinpath("gazetteer.yaml").read_text("utf-8"))
     places = data["places"]
     cities = {p["code"]: p["name"] for p in places if p.get("type") == "City" and p["code"].endswith("00")}

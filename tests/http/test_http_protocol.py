@@ -173,3 +173,12 @@ def test_method_not_allowed(client: FlaskClient) -> None:
     resp = client.put("/sparql", data="x")
     assert resp.status_code == 405
     assert "GET" in resp.headers["Allow"]
+
+
+def test_an_undeclared_prefix_is_named_with_its_namespace(client) -> None:  # noqa: ANN001
+    resp = client.get("/sparql", query_string={"query": "SELECT * WHERE {\n  ?s a plan:WorkItem }"})
+    text = resp.get_data(as_text=True)
+    assert resp.status_code == 400 and "line 2, column" in text
+    assert "the prefix plan: is not declared; add PREFIX plan: <https://w3id.org/plankg/ontology#>" in text
+    unknown = client.get("/sparql", query_string={"query": "SELECT * WHERE { ?s a zz:Thing }"})
+    assert "the prefix zz: is not declared" in unknown.get_data(as_text=True)

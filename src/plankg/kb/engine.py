@@ -17,6 +17,7 @@ import pyoxigraph as ox
 
 from plankg.errors import PlanKGError
 from plankg.kb import results
+from plankg.kb.queries import inline_bindings
 from plankg.kb.search import SEARCH_FUNCTIONS
 
 
@@ -102,12 +103,20 @@ class Engine:
         if job.default_graphs is not None or job.named_graphs is not None:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs or ()]
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs or ()]
+        # Parameters are written into the text as constants: Oxigraph plans a query before it applies
+        # substitutions, so a substituted parameter is planned as unbound (trace-focus at 100 plans:
+        # 689 ms substituted, 0.6 ms as a constant).
+        text = job.text
+        if job.bindings:
+            text = inline_bindings(text, {k: str(v) for k, v in job.bindings.items()})
         try:
-            return self.store.query(job.text, prefixes=dict(job.prefixes) or None, base_iri=job.base_iri,
-                                    substitutions={ox.Variable(k): v for k, v in job.bindings.items()},
+            return self.store.query(text, prefixes=dict(job.prefixes) or None, base_iri=job.base_iri,
                                     custom_functions=SEARCH_FUNCTIONS, **kwargs)
         except SyntaxError as exc:
-            raise SyntaxProblem.from_oxigraph(str(exc), job.text) from None
+            problem = SyntaxProblem.from_oxigraph(str(exc), job.text)
+            if "Prefix not found" in str(exc):
+                problem = SyntaxProblem(problem.line, problem.column, undeclared_prefix_hint(job), job.text)
+            raise problem from None
 
 
 class SyntaxProblem(Exception):
@@ -135,6 +144,22 @@ class SyntaxProblem(Exception):
         if len(expected) > 300:
             expected = expected[:300].rstrip() + " ..."
         return cls(int(m.group(1)), int(m.group(2)), expected.replace("\n", " "), text)
+
+
+def undeclared_prefix_hint(job: Job) -> str:
+    """'the prefix plan: is not declared; add PREFIX plan: <...>' for the first undeclared prefix."""
+    from plankg.kb.lexer import inspect_query, tokens
+    from plankg.ontology.vocabulary import ALL_PREFIXES
+
+    declared = {**inspect_query(job.text).prefixes, **job.prefixes}
+    for tok in tokens(job.text):
+        if tok.kind == "word" and ":" in tok.text and not tok.text.lower().startswith(("prefix", "base")):
+            prefix = tok.text.split(":", 1)[0]
+            if prefix not in declared:
+                known = ALL_PREFIXES.get(prefix)
+                add = f"; add PREFIX {prefix}: <{known}>" if known else ""
+                return f"the prefix {prefix}: is not declared{add}"
+    return "a prefix is used but not declared (PREFIX name: <namespace>)"
 
 
 def one_line(exc: BaseException) -> str:
