@@ -71,21 +71,9 @@ class Engine:
     def run(self, job: Job) -> Reply:
         """Answer one job; never raises for anything a query can cause."""
         try:
-            answer = self.query(job)
-            if job.rows:
-                if not isinstance(answer, ox.QuerySolutions):
-                    return Reply(400, title="Not a SELECT query", message="rows need a SELECT query")
-                columns, rows = results.solution_rows(answer, job.max_rows)
-                return Reply(columns=columns, rows=rows)
-            return Reply(body=results.serialise(answer, job.fmt, prefixes=job.prefixes,
-                                                max_rows=job.max_rows, max_bytes=job.max_bytes))
+            return reply_for(self.query(job), job)
         except SyntaxProblem as exc:
             return Reply(400, title="Query syntax error", message=str(exc))
-        except results.ResultTooLarge as exc:
-            return Reply(413 if exc.what == "bytes" else 400, title="Result too large", message=str(exc))
-        except KeyError:
-            return Reply(406, title="Not Acceptable",
-                         message=f"this kind of result cannot be written as {job.fmt}; ask for another format")
         except Exception as exc:  # pyoxigraph raises various types for evaluation errors
             return Reply(400, title="Query evaluation error",
                          message=f"the query could not be evaluated: {one_line(exc)}")
@@ -117,6 +105,24 @@ class Engine:
             if "Prefix not found" in str(exc):
                 problem = SyntaxProblem(problem.line, problem.column, undeclared_prefix_hint(job), job.text)
             raise problem from None
+
+
+def reply_for(answer: Any, job: Job) -> Reply:
+    """A pyoxigraph answer as the job asks for it: rows with their columns, or bytes in its format
+    within its limits. Streaming errors of the answer itself (evaluation) propagate."""
+    try:
+        if job.rows:
+            if not isinstance(answer, ox.QuerySolutions):
+                return Reply(400, title="Not a SELECT query", message="rows need a SELECT query")
+            columns, rows = results.solution_rows(answer, job.max_rows)
+            return Reply(columns=columns, rows=rows)
+        return Reply(body=results.serialise(answer, job.fmt, prefixes=job.prefixes,
+                                            max_rows=job.max_rows, max_bytes=job.max_bytes))
+    except results.ResultTooLarge as exc:
+        return Reply(413 if exc.what == "bytes" else 400, title="Result too large", message=str(exc))
+    except KeyError:
+        return Reply(406, title="Not Acceptable",
+                     message=f"this kind of result cannot be written as {job.fmt}; ask for another format")
 
 
 class SyntaxProblem(Exception):

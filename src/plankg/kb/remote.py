@@ -26,7 +26,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from plankg.kb import results
-from plankg.kb.engine import Job, QueryFailed, Reply, one_line
+from plankg.kb.engine import Job, QueryFailed, Reply, one_line, reply_for
 from plankg.kb.lexer import inspect_query, tokens
 from plankg.kb.search import SEARCH_FUNCTIONS
 from plankg.kb.queries import inline_bindings
@@ -105,18 +105,7 @@ class RemoteEngine:
                 answer: Any = ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
             else:
                 answer = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-            if job.rows:
-                if not isinstance(answer, ox.QuerySolutions):
-                    return Reply(400, title="Not a SELECT query", message="rows need a SELECT query")
-                columns, rows = results.solution_rows(answer, job.max_rows)
-                return Reply(columns=columns, rows=rows)
-            return Reply(body=results.serialise(answer, job.fmt, prefixes=job.prefixes,
-                                                max_rows=job.max_rows, max_bytes=job.max_bytes))
-        except results.ResultTooLarge as exc:
-            return Reply(413 if exc.what == "bytes" else 400, title="Result too large", message=str(exc))
-        except KeyError:
-            return Reply(406, title="Not Acceptable",
-                         message=f"this kind of result cannot be written as {job.fmt}; ask for another format")
+            return reply_for(answer, job)
         except (SyntaxError, ValueError) as exc:
             return Reply(502, title="Bad answer from the store",
                          message=f"the SPARQL store answered something unreadable: {one_line(exc)}")
