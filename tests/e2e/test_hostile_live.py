@@ -113,3 +113,16 @@ def test_cli_query_makes_no_connection_and_prints_no_traceback(build_dir: Path) 
         assert "line 2, column" in bad.stderr and "Traceback" not in bad.stderr
     finally:
         listener.close()
+
+
+def test_sparqlwrapper_asking_for_n_triples_gets_n_triples(live_server: str) -> None:
+    from rdflib import Graph
+    from SPARQLWrapper import N3, SPARQLWrapper
+
+    client = SPARQLWrapper(live_server + "sparql")
+    client.setQuery("DESCRIBE <https://w3id.org/plankg/id/plan/luzhou-2014/item/19>")
+    client.setReturnFormat(N3)  # sends format=n3 ...
+    client.addCustomHttpHeader("Accept", "application/n-triples")  # ... and an exact type
+    result = client.query()
+    assert result.info()["content-type"].startswith("application/n-triples")
+    assert len(Graph().parse(data=result.response.read().decode("utf-8"), format="nt")) > 5
