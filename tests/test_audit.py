@@ -16,6 +16,7 @@ import pytest
 from rdflib.plugins.sparql import prepareQuery
 from click.testing import CliRunner
 from plankg.kb import KnowledgeBase
+from virtuoso import pushed_virtuoso, virtuoso  # noqa: F401  (fixtures)
 from plankg.kb.queries import list_queries, load_query
 
 from plankg.kb import accountability as audit
@@ -34,10 +35,13 @@ AUDIT_QUERIES = sorted(
 )
 
 
-@pytest.fixture(scope="module")
-def run(build_dir: Path) -> audit.Runner:
-    """A runner over the session's build (Oxigraph, as the CLI uses)."""
-    return KnowledgeBase(build_dir).runner()
+@pytest.fixture(scope="module", params=["embedded", "virtuoso"])
+def run(request: pytest.FixtureRequest, build_dir: Path) -> audit.Runner:
+    """A runner over the session's build: the embedded store (as the CLI uses), and Virtuoso."""
+    if request.param == "embedded":
+        return KnowledgeBase(build_dir).runner()
+    endpoint = request.getfixturevalue("pushed_virtuoso").endpoint
+    return KnowledgeBase(build_dir, endpoint=endpoint, timeout=60).runner()
 
 
 @pytest.fixture(scope="module")

@@ -124,3 +124,16 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
         yield server
     finally:
         stop_virtuoso(server)
+
+
+@pytest.fixture(scope="session")
+def pushed_virtuoso(virtuoso: Virtuoso, build_dir: Path) -> Virtuoso:
+    """The session's server holding the session's build (pushed with `plankg push`)."""
+    import os
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "plankg", "push", "--from", str(build_dir), "--to",
+                             virtuoso.endpoint, "--user", USER], capture_output=True, text=True, timeout=600,
+                            env={**os.environ, "PLANKG_STORE_PASSWORD": PASSWORD})
+    assert result.returncode == 0, result.stderr
+    return virtuoso

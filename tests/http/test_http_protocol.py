@@ -1,17 +1,43 @@
 """SPARQL 1.1 Protocol, query operation: the three ways to send a query, the dataset parameters,
-and the malformed requests that must be 400s with a message."""
+and the malformed requests that must be 400s with a message; over the embedded store and over
+Virtuoso (`--store sparql`), where the service keeps the same front."""
 
 from __future__ import annotations
 
 from typing import Any
 from urllib.parse import quote
 
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
-from httpkit import INFERRED_GRAPH, ONTOLOGY_GRAPH, PLAN_GRAPH, count, select
+from httpkit import INFERRED_GRAPH, ONTOLOGY_GRAPH, PLAN_GRAPH, count, make_app, select
 from rdflib import Graph, URIRef
+from virtuoso import pushed_virtuoso, virtuoso  # noqa: F401  (fixtures)
+
+
+@pytest.fixture(scope="module", params=["embedded", "virtuoso"])
+def client(request: pytest.FixtureRequest, app: Flask, build_dir: Path) -> Iterator[FlaskClient]:
+    """The service over the embedded store, and over Virtuoso holding the same build."""
+    if request.param == "embedded":
+        yield app.test_client()
+        return
+    remote = make_app(build_dir, STORE="sparql", ENDPOINT=request.getfixturevalue("pushed_virtuoso").endpoint)
+    try:
+        yield remote.test_client()
+    finally:
+        remote.extensions["plankg"].close()
 
 COUNT_ALL = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+
+@pytest.fixture(scope="module")
+def item(client: FlaskClient) -> str:
+    """The IRI of one work item of the plan (through this module's client)."""
+    rows = select(client, "SELECT ?i WHERE { ?i a <https://w3id.org/plankg/ontology#WorkItem> } ORDER BY ?i LIMIT 1")
+    return rows[0]["i"]["value"]
 
 
 def n_of(resp: Any) -> int:

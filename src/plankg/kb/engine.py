@@ -101,10 +101,7 @@ class Engine:
             return self.store.query(text, prefixes=dict(job.prefixes) or None, base_iri=job.base_iri,
                                     custom_functions=SEARCH_FUNCTIONS, **kwargs)
         except SyntaxError as exc:
-            problem = SyntaxProblem.from_oxigraph(str(exc), job.text)
-            if "Prefix not found" in str(exc):
-                problem = SyntaxProblem(problem.line, problem.column, undeclared_prefix_hint(job), job.text)
-            raise problem from None
+            raise syntax_problem(exc, job) from None
 
 
 def reply_for(answer: Any, job: Job) -> Reply:
@@ -150,6 +147,14 @@ class SyntaxProblem(Exception):
         if len(expected) > 300:
             expected = expected[:300].rstrip() + " ..."
         return cls(int(m.group(1)), int(m.group(2)), expected.replace("\n", " "), text)
+
+
+def syntax_problem(exc: SyntaxError, job: Job) -> SyntaxProblem:
+    """pyoxigraph's syntax error for people, naming an undeclared prefix and its namespace."""
+    problem = SyntaxProblem.from_oxigraph(str(exc), job.text)
+    if "Prefix not found" in str(exc):
+        problem = SyntaxProblem(problem.line, problem.column, undeclared_prefix_hint(job), job.text)
+    return problem
 
 
 def undeclared_prefix_hint(job: Job) -> str:

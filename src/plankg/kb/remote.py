@@ -26,14 +26,15 @@ from typing import Any
 import pyoxigraph as ox
 
 from plankg.kb import results
-from plankg.kb.engine import Job, QueryFailed, Reply, one_line, reply_for
-from plankg.kb.lexer import inspect_query, tokens
+from plankg.kb.engine import Job, QueryFailed, Reply, one_line, reply_for, syntax_problem
+from plankg.kb.lexer import inspect_query, matching_close, tokens
 from plankg.kb.search import SEARCH_FUNCTIONS
 from plankg.kb.queries import inline_bindings
 
 log = logging.getLogger(__name__)
 
-UNION_GRAPH = "urn:x-plankg:union"   # the graph a push fills with the union of the build's graphs
+UNION_GRAPH = "urn:x-plankg:union"
+NO_GRAPH = "urn:x-plankg:no-graph"     # a graph no store holds: stands for an empty set of graphs   # the graph a push fills with the union of the build's graphs
 CHUNK_TRIPLES = 50_000
 RESULTS_JSON = "application/sparql-results+json"
 NTRIPLES = "application/n-triples"
@@ -47,6 +48,49 @@ class _BasicAuth(urllib.request.HTTPBasicAuthHandler):
             return super().http_error_401(req, fp, code, msg, headers)
         except ValueError:  # "does not support the following scheme"
             return None
+
+
+def ask_answer(solutions: ox.QuerySolutions) -> ox.QueryBoolean:
+    """A boolean from an ASK answered as solutions (Virtuoso 7: one row of __ASK_RETVAL 1, or none)."""
+    rows = list(solutions)
+    truth = bool(rows) and all(r[0] is None or r[0].value not in ("0", "false") for r in rows)
+    return ox.parse_query_results(b'{"head":{},"boolean":%s}' % (b"true" if truth else b"false"),
+                                  format=ox.QueryResultsFormat.JSON)
+
+
+def with_dataset_clauses(text: str, form: str | None, default: str, named: Sequence[str]) -> str:
+    """The query with ``FROM <default> FROM NAMED <g> ...`` before its WHERE group.
+
+    Clauses rather than protocol parameters: Virtuoso echoes each named-graph-uri as a response
+    header, and past 100 headers HTTP clients refuse the answer (a corpus has more graphs).
+    """
+    toks = tokens(text)
+    i = next((n for n, t in enumerate(toks) if t.kind == "word" and t.text.upper() == (form or "SELECT")), None)
+    if i is None:
+        return text
+    n = i + 1
+    if form == "CONSTRUCT" and n < len(toks) and toks[n].text == "{":
+        n = matching_close(toks, n) + 1  # past the template
+    while n < len(toks) and toks[n].text != "{" and not (toks[n].kind == "word" and toks[n].text.upper() == "WHERE"):
+        n += 1
+    at = toks[n].start if n < len(toks) else len(text)
+    clauses = f" FROM <{default}> " + "".join(f"FROM NAMED <{g}> " for g in named)
+    return f"{text[:at]}{clauses}{text[at:]}"
+
+
+def without_dataset_clauses(text: str) -> str:
+    """The query without its FROM / FROM NAMED clauses (before the first "{" of the query body)."""
+    toks = tokens(text)
+    out, at, n = [], 0, 0
+    while n < len(toks) and toks[n].text != "{":
+        if toks[n].kind == "word" and toks[n].text.upper() == "FROM":
+            end = n + 2 if n + 1 < len(toks) and toks[n + 1].text.upper() == "NAMED" else n + 1
+            if end < len(toks) and toks[end].kind == "iri":
+                out.append(text[at:toks[n].start])
+                at = toks[end].end
+                n = end
+        n += 1
+    return "".join(out) + text[at:]
 
 
 def uses_functions(text: str, prefixes: dict[str, str], functions: Iterable[ox.NamedNode]) -> str | None:
@@ -83,6 +127,7 @@ class RemoteEngine:
         self.graphs = tuple(graphs)
         self.timeout = timeout if timeout and timeout > 0 else None
         self.open = opener(endpoint, user, password).open
+        self.parser = ox.Store()  # an empty store: its query() parses (the answers are lazy)
 
     def run(self, job: Job) -> Reply:
         """Answer a job from the store. :raises QueryFailed: timeout or an unreachable store."""
@@ -95,9 +140,18 @@ class RemoteEngine:
         text = job.text
         if job.bindings:
             text = inline_bindings(text, {k: str(v) for k, v in job.bindings.items()}, info.form)
+        if info.dataset_clause and (job.default_graphs is not None or job.named_graphs is not None):
+            text = without_dataset_clauses(text)  # the protocol's dataset wins (some stores merge them)
+        try:  # syntax errors named as the embedded store names them (line, column, caret)
+            self.parser.query(text, prefixes=dict(job.prefixes) or None, base_iri=job.base_iri,
+                              custom_functions=SEARCH_FUNCTIONS)
+        except SyntaxError as exc:
+            return Reply(400, title="Query syntax error", message=str(syntax_problem(exc, job)))
         graph_form = info.form in ("CONSTRUCT", "DESCRIBE")
-        body = self.fetch(text, self.dataset(job, info.dataset_clause), NTRIPLES if graph_form else RESULTS_JSON,
-                          job)
+        dataset = self.dataset(job, info.dataset_clause)
+        if dataset is None:  # the service's own dataset, written as clauses (see with_dataset_clauses)
+            text, dataset = with_dataset_clauses(text, info.form, UNION_GRAPH, self.graphs), []
+        body = self.fetch(text, dataset, NTRIPLES if graph_form else RESULTS_JSON, job)
         if isinstance(body, Reply):
             return body
         try:
@@ -105,19 +159,24 @@ class RemoteEngine:
                 answer: Any = ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
             else:
                 answer = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+                if info.form == "ASK" and isinstance(answer, ox.QuerySolutions):
+                    answer = ask_answer(answer)
             return reply_for(answer, job)
         except (SyntaxError, ValueError) as exc:
             return Reply(502, title="Bad answer from the store",
                          message=f"the SPARQL store answered something unreadable: {one_line(exc)}")
 
-    def dataset(self, job: Job, has_from: bool) -> list[tuple[str, str]]:
-        """The protocol dataset: the job's, the query's own FROM, or the union and the build's graphs."""
+    def dataset(self, job: Job, has_from: bool) -> list[tuple[str, str]] | None:
+        """The protocol dataset: the job's, none (the query's own FROM), or None for the service's
+        (the union as default graph, the build's graphs as named graphs)."""
         if job.default_graphs is not None or job.named_graphs is not None:
-            return ([("default-graph-uri", g) for g in job.default_graphs or ()]
-                    + [("named-graph-uri", g) for g in job.named_graphs or ()])
+            # An absent or empty list means an empty set (SPARQL 1.1 Protocol 2.1.4); a store that
+            # reads "absent" as "all graphs" (Virtuoso) is given a graph that holds nothing.
+            return ([("default-graph-uri", g) for g in job.default_graphs or (NO_GRAPH,)]
+                    + [("named-graph-uri", g) for g in job.named_graphs or (NO_GRAPH,)])
         if has_from:
             return []
-        return [("default-graph-uri", UNION_GRAPH)] + [("named-graph-uri", g) for g in self.graphs]
+        return None
 
     def fetch(self, text: str, dataset: list[tuple[str, str]], accept: str, job: Job) -> bytes | Reply:
         """POST the query (UTF-8 form) and read the answer, at most ``job.max_bytes`` (+ slack)."""
