@@ -96,3 +96,9 @@ def test_corpus_queries_compare_targets_across_plans(corpus: KnowledgeBase) -> N
     assert all("学校" in r["counts"].value for r in rows)
     plans = corpus.query("plans").records()
     assert [r["title"].value for r in plans] == ["泸州市教育局2014年工作要点", "宜宾市教育局2015年工作要点"]
+
+
+def test_report_counts_read_as_english(corpus_dir: Path) -> None:
+    r = plankg("report", "--format", "md", "--from", str(corpus_dir), "--plan", "yibin-2015")
+    summary = r.stdout.splitlines()[2]
+    assert "1 holders" not in summary and "1 holder with a duty but no item" in summary

@@ -239,6 +239,11 @@ def csv_cell(value: Any) -> Any:
     return value
 
 
+def count(n: int, one: str, many: str | None = None) -> str:
+    """"1 holder", "2 holders"."""
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
 def md(text: Any) -> str:
     """A value safe inside a Markdown table cell: no raw HTML, no cell breaks, no line breaks."""
     return escape(str(text if text is not None else ""), quote=False).replace("|", "\\|").replace("\n", " ")
@@ -256,10 +261,12 @@ def render_markdown(data: dict[str, Any]) -> str:
     out = [
         f"# Audit report: {md(data['title'])}",
         "",
-        f"{c['items']} items, {c['responsibilities']} responsibilities, {c['targets']} targets, "
-        f"{c['milestones']} milestones, {c['recurrences']} recurring duties. Gaps: "
-        f"{c['tasksWithoutHolder']} tasks with no named holder, {c['targetsWithoutDeadline']} targets "
-        f"without deadline, {c['holdersWithoutItem']} holders with a duty but no item.",
+        f"{count(c['items'], 'item')}, {count(c['responsibilities'], 'responsibility', 'responsibilities')}, "
+        f"{count(c['targets'], 'target')}, {count(c['milestones'], 'milestone')}, "
+        f"{count(c['recurrences'], 'recurring duty', 'recurring duties')}. Gaps: "
+        f"{count(c['tasksWithoutHolder'], 'task')} with no named holder, "
+        f"{count(c['targetsWithoutDeadline'], 'target')} without deadline, "
+        f"{count(c['holdersWithoutItem'], 'holder')} with a duty but no item.",
         "",
         "Evidence is quoted with its [start,end) span in code points of the source file.",
         "",
