@@ -61,7 +61,7 @@ def serve_startup(build: Path, endpoint: str) -> float:
         proc.wait(20)
 
 
-def bench(build: Path, repeat: int) -> dict:
+def bench(build: Path, repeat: int, names: set[str] | None = None) -> dict:
     """One build: push, start-up, and every named query on both stores."""
     folder = Path(tempfile.mkdtemp(prefix="plankg-virtuoso-"))
     server = start_virtuoso(folder)
@@ -76,6 +76,8 @@ def bench(build: Path, repeat: int) -> dict:
         embedded, remote = KnowledgeBase(build), KnowledgeBase(build, endpoint=server.endpoint, timeout=60)
         rows = []
         for q in list_queries():
+            if names and q.name not in names:
+                continue
             times: dict[str, list[float]] = {"embedded": [], "virtuoso": []}
             for _ in range(repeat):  # interleaved: one run on each, in turn
                 for name, kb in (("embedded", embedded), ("virtuoso", remote)):
@@ -100,11 +102,12 @@ def main() -> None:
     ap.add_argument("--build", action="append", required=True, help="a build folder (repeatable)")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--out", default=None, help="write the figures as JSON here")
+    ap.add_argument("--queries", default="", help="comma-separated named queries (default: all)")
     args = ap.parse_args()
     results = []
     for build in args.build:
         print(f"# {build}: embedded ms, Virtuoso ms, ratio", flush=True)
-        r = bench(Path(build), args.repeat)
+        r = bench(Path(build), args.repeat, set(filter(None, args.queries.split(","))) or None)
         ratios = [q["ratio"] for q in r["queries"] if q["ratio"] == q["ratio"] and q["ratio"] > 0]
         r["geomean_ratio"] = math.exp(sum(map(math.log, ratios)) / len(ratios)) if ratios else math.nan
         print(f"# {r['triples']} triples: push {r['push_s']:.1f} s, serve --store sparql starts in "
