@@ -31,3 +31,11 @@ def test_chain_column_names_the_holders_one_step_up(client: FlaskClient) -> None
 def test_unknown_subject_is_404_and_report_links_to_trace_pages(client: FlaskClient) -> None:
     assert client.get("/trace/999").status_code == 404
     assert 'href="/trace/19?plan=luzhou-2014"' in client.get("/report").get_data(as_text=True)
+
+
+def test_error_pages_have_the_sites_navigation(client: FlaskClient) -> None:
+    resp = client.get("/no/such/page", headers={"Accept": "text/html"})
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 404 and 'class="site"' in html and "Plans 规划" in html
+    bad = client.get("/report?plan=nope", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert "&#39;nope&#39;" in bad or "'nope'" in bad

@@ -35,11 +35,7 @@ def error_response(status: int, title: str, message: str,
     """The error in the representation the client prefers."""
     kind = _representation()
     if kind == "html":
-        body = (f"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-                f"<title>{status} {escape(title)}</title></head><body>"
-                f"<h1>{status} {escape(title)}</h1><pre>{escape(message)}</pre>"
-                f"<p><a href=\"/\">Query workbench</a></p></body></html>")
-        resp = Response(body, status, mimetype="text/html")
+        resp = Response(html_page(status, title, message), status, mimetype="text/html")
     elif kind == "json":
         body = json.dumps({"error": message, "status": status, "title": title}, ensure_ascii=False)
         resp = Response(body + "\n", status, mimetype="application/json")
@@ -49,6 +45,19 @@ def error_response(status: int, title: str, message: str,
         resp.headers[name] = value
     resp.vary.add("Accept")
     return resp
+
+
+def html_page(status: int, title: str, message: str) -> str:
+    """The error as a page of the site (its navigation and style), or a bare page if that fails."""
+    try:
+        from flask import render_template
+
+        return render_template("error.html", status=status, title=title, message=message)
+    except Exception:  # noqa: BLE001 - an error page must not fail
+        return (f"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+                f"<title>{status} {escape(title)}</title></head><body>"
+                f"<h1>{status} {escape(title)}</h1><pre>{escape(message)}</pre>"
+                f"<p><a href=\"/\">Query workbench</a></p></body></html>")
 
 
 def _representation() -> str:
