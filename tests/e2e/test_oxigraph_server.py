@@ -13,9 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from rdflib import Graph
-from rdflib.compare import isomorphic
-from test_virtuoso import QUERIES, answer
+from test_virtuoso import QUERIES, assert_same_answers
 
 from plankg.kb import KnowledgeBase
 
@@ -60,8 +58,4 @@ def remote(oxigraph_server: str, build_dir: Path) -> KnowledgeBase:
 
 @pytest.mark.parametrize("query", QUERIES, ids=[q.name for q in QUERIES])
 def test_named_query_answers_as_on_the_embedded_store(remote: KnowledgeBase, kb: KnowledgeBase, query) -> None:
-    here, there = answer(kb, query), answer(remote, query)
-    if isinstance(here, Graph):
-        assert isomorphic(here, there)
-    else:
-        assert here == there
+    assert_same_answers(kb, remote, query)
