@@ -39,3 +39,10 @@ def test_error_pages_have_the_sites_navigation(client: FlaskClient) -> None:
     assert resp.status_code == 404 and 'class="site"' in html and "Plans 规划" in html
     bad = client.get("/report?plan=nope", headers={"Accept": "text/html"}).get_data(as_text=True)
     assert "&#39;nope&#39;" in bad or "'nope'" in bad
+
+
+def test_void_is_a_page_for_browsers_and_turtle_for_rdf_clients(client: FlaskClient) -> None:
+    page = client.get("/.well-known/void", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    html = page.get_data(as_text=True)
+    assert page.mimetype == "text/html" and 'class="site"' in html and "/graph/luzhou-2014" in html
+    assert client.get("/.well-known/void", headers={"Accept": "text/turtle"}).mimetype == "text/turtle"

@@ -200,7 +200,17 @@ def graph_response(graph: Graph, fmt: conneg.Format) -> Response:
 
 @bp.route("/.well-known/void")
 def void() -> Response:
-    """The VoID description, in the format the client asks for (Turtle by default)."""
+    """The VoID description: a page for browsers, else the format the client asks for (Turtle by default)."""
+    if not request.args and conneg.prefers_html(request.accept_mimetypes):
+        from plankg.web.resources import describe_subject, render_page
+
+        g = void_description()
+        root = URIRef(url_for("describe.void", _external=True) + "#dataset")
+        rows = [(root, p, o, URIRef("urn:x-plankg:void"), None, None, None, None)
+                for p, o in describe_subject(g, root).predicate_objects(root) if not isinstance(o, BNode)]
+        resp = Response(render_page(str(root), "/.well-known/void", rows, []), 200, mimetype="text/html")
+        resp.vary.add("Accept")
+        return resp
     return graph_response(void_description(), negotiated_graph_format())
 
 
