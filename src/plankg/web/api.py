@@ -17,7 +17,7 @@ from flask import Blueprint, Response, current_app, json, request
 from plankg.errors import PlanChoice
 from plankg.kb import QueryFailed
 from plankg.kb import accountability as audit
-from plankg.kb.queries import NamedQuery
+from plankg.kb.queries import NamedQuery, list_queries
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -133,6 +133,33 @@ def trace(subject: str) -> Response:
     # Proxies and clients may merge the double slash of an IRI in the path (https:/w3id.org/...).
     subject = re.sub(r"^(https?):/(?!/)", r"\1://", subject)
     return answer(audit.trace(subject, service_runner()))
+
+
+@bp.get("/queries/<name>")
+def bound_query(name: str) -> Response:
+    """A named query with the parameters given in the URL written into its text."""
+    from plankg.errors import BadParameter, QueryNotFound
+    from plankg.kb.queries import bindings, inline_bindings, query_form
+
+    try:
+        query = next(q for q in list_queries() if q.name == name)
+    except StopIteration:
+        raise ApiError(404, f"no named query {name!r} (GET /api/queries lists them)") from None
+    values = {k: v for k, v in request.args.items()}
+    try:
+        terms = bindings(query, values)
+    except (BadParameter, QueryNotFound) as exc:
+        raise ApiError(400, str(exc)) from None
+    text = inline_bindings(query.text, {k: str(v) for k, v in terms.items()}, query_form(query.text)) \
+        if terms else query.text
+    return answer({"name": name, "params": values, "query": text})
+
+
+@bp.get("/queries")
+def queries() -> Response:
+    """The named queries: name, summary, description, tags and parameters."""
+    return answer([{"name": q.name, "summary": q.summary, "description": q.description, "tags": list(q.tags),
+                    "params": q.params, "example": q.example} for q in list_queries()])
 
 
 @bp.get("/plans")
@@ -305,6 +332,26 @@ def openapi() -> dict[str, Any]:
                 }
             },
             **search_paths(),
+            "/api/queries": {
+                "get": {
+                    "operationId": "queries",
+                    "summary": "The named queries with their parameters",
+                    "responses": {"200": {"description": "Named queries",
+                                          "content": {"application/json": {"schema": {"type": "array"}}}}},
+                }
+            },
+            "/api/queries/{name}": {
+                "get": {
+                    "operationId": "boundQuery",
+                    "summary": "A named query with its parameters written into the text",
+                    "description": "Each query parameter NAME=VALUE binds the parameter of that name; a value "
+                    "of the wrong shape (an integer, a date, an IRI) is a 400 naming it.",
+                    "parameters": [{"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}],
+                    "responses": {"200": {"description": "The bound query",
+                                          "content": {"application/json": {"schema": {"type": "object"}}}},
+                                  "400": ERROR, "404": ERROR},
+                }
+            },
             "/api/plans": {
                 "get": {
                     "operationId": "plans",

@@ -72,6 +72,8 @@ def example_tabs() -> list[dict[str, Any]]:
             "title": q.summary or q.name,
             "description": q.description or "",
             "query": q.text,
+            "params": [{"name": k, "description": str(v or ""), "example": q.example.get(k, "")}
+                       for k, v in q.params.items()],
         }
         for q in list_queries()
     ]
@@ -105,6 +107,7 @@ def workbench_config() -> dict[str, Any]:
         # Result IRIs minted under the build's base link to this server's pages, not to the base.
         "localBase": state().kb.base_iri,
         "localRoot": request.script_root + "/",
+        "queriesApi": request.script_root + "/api/queries/",
     }
 
 

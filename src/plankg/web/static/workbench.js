@@ -90,5 +90,49 @@
   new MutationObserver(function () { localise(document.getElementById("yasgui")); })
     .observe(document.getElementById("yasgui"), { childList: true, subtree: true });
 
+// A named query with parameters gets a form: its summary and description, one field per
+  // parameter prefilled with its example; the server writes the values into the query (the same
+  // check as the command line: a wrong shape is named), and the tab runs the bound query.
+  var form = document.getElementById("params");
+  var fields = document.getElementById("params-fields");
+  var error = document.getElementById("params-error");
+
+  function showParams() {
+    var ex = examples[yasgui.getTab().getId()];
+    error.textContent = "";
+    if (!ex || !ex.params.length) { form.hidden = true; return; }
+    document.getElementById("params-about").textContent = ex.title + (ex.description ? " — " + ex.description : "");
+    fields.textContent = "";
+    ex.params.forEach(function (p) {
+      var label = document.createElement("label");
+      label.textContent = p.name + " ";
+      var input = document.createElement("input");
+      input.name = p.name;
+      input.value = p.example;
+      input.title = p.description;
+      input.size = Math.min(60, Math.max(12, String(p.example).length + 2));
+      label.appendChild(input);
+      fields.appendChild(label);
+    });
+    form.dataset.query = ex.name;
+    form.hidden = false;
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var params = new URLSearchParams();
+    fields.querySelectorAll("input").forEach(function (i) { params.append(i.name, i.value); });
+    fetch(cfg.queriesApi + encodeURIComponent(form.dataset.query) + "?" + params.toString())
+      .then(function (resp) { return resp.json().then(function (body) { return { ok: resp.ok, body: body }; }); })
+      .then(function (r) {
+        if (!r.ok) { error.textContent = r.body.error; return; }
+        var tab = yasgui.getTab();
+        tab.getYasqe().setValue(r.body.query);
+        tab.getYasqe().query();
+      });
+  });
+  yasgui.on("tabSelect", function () { setTimeout(showParams, 0); });
+  showParams();
+
   window.plankgWorkbench = { yasgui: yasgui, endpoint: cfg.endpoint, openExample: openExample };
 })();
