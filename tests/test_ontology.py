@@ -94,3 +94,13 @@ def test_hermit_catches_a_place_holding_a_duty(ontology_and_data: Graph) -> None
     g.add((r, PLAN.holder, URIRef("https://w3id.org/plankg/id/place/510525")))
     g.add((r, RDFS.comment, Literal("planted error")))
     assert not hermit_consistent(g)
+
+
+def test_every_quantity_the_plan_commits_to_is_a_commitment(kb) -> None:  # noqa: ANN001
+    """Targets and recurring duties share a parent class a researcher can ask for (issue 9)."""
+    q = ("PREFIX plan: <https://w3id.org/plankg/ontology#> SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { "
+         "{ ?x a plan:Target } UNION { ?x a plan:Recurrence } }")
+    both = kb.select(q).rows[0][0].value
+    commitments = kb.select("PREFIX plan: <https://w3id.org/plankg/ontology#> "
+                            "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a plan:Commitment }").rows[0][0].value
+    assert int(both) == int(commitments) > 0
