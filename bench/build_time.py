@@ -30,7 +30,8 @@ sys.path.insert(0, str(ROOT / "src"))
 import synth
 
 from plankg.build.ids import Ids
-from plankg.build.pipeline import build_plan, default_sources, run_build
+from plankg.build.pipeline import run_build
+from plankg.build.plan import build_plan, default_sources
 
 
 def time_plan(path: Path, ids: Ids) -> tuple[float, int]:

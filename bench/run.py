@@ -7,7 +7,7 @@ Usage::
     python bench/run.py --scales 1,10 --queries cq01,trace-holder --mem-workers ""
 
 For each scale (1x = the real plan; Nx = the real plan + N-1 synthetic plans from bench/synth.py,
-built once by the project's pipeline, its steps timed by bench/buildtime.py, and cached under
+built once by the project's pipeline (its steps timed by the pipeline), and cached under
 ``--cache``) the run starts, one after the other (so that each start-up is timed alone):
 
 - ``oxigraph-server``  Oxigraph's own server, the yardstick: ``oxigraph load`` of the build's
@@ -67,7 +67,6 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-import buildtime  # noqa: E402  (bench/buildtime.py: the build with its steps timed)
 import synth  # noqa: E402  (bench/synth.py, next to this file)
 
 BASELINE = "oxigraph-server"
@@ -178,7 +177,7 @@ def dataset(scale: int, cache: Path, seed: int, rebuild: bool, stale_ok: bool = 
         raise SystemExit(f"scale {scale}: no build in {folder}; building that many plans through the pipeline takes "
                          f"hours: copy a 100x build with bench/scale_copy.py --out {folder}")
     log(f"scale {scale}: building {scale} plan(s) with the pipeline into {folder} (steps timed) ...")
-    info = buildtime.timed_build(scale, folder, seed)
+    info = synth.build(scale, folder, seed)
     info["fingerprint"] = fp
     info_path.write_text(json.dumps(info, ensure_ascii=False, indent=2), "utf-8")
     log(f"scale {scale}: {info['triples']:,} triples in {info['build_seconds']} s")
@@ -686,7 +685,7 @@ def report(results: dict[str, Any]) -> str:
                      "`*` = parameterised query, its example value bound. p95 of n<5 samples is close to the maximum.")
         if steps:
             total = ds.get("total_seconds") or sum(s["seconds"] for s in steps)
-            lines += ["", f"Steps of the build ({total:.1f} s in all, timed by bench/buildtime.py):", ""]
+            lines += ["", f"Steps of the build ({total:.1f} s in all, as the pipeline timed them):", ""]
             lines += table(["step", "seconds", "share"],
                            [[s["step"], f"{s['seconds']:.1f}", f"{100 * s['seconds'] / total:.0f} %"]
                             for s in sorted(steps, key=lambda s: -s["seconds"])])

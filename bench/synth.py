@@ -19,8 +19,8 @@ Every synthetic plan therefore has its own named graph, the same shapes and the 
 as a real one, and the data follows the pipeline whenever it changes. The alternative (copying the
 real graph N times under renamed IRIs with perturbed literals) was the fallback if the pipeline
 proved too slow. Measured on the 2-core machine: 1 plan 5-9 s, 10 plans 60 s, 100 plans 425-553 s
-(1.70-1.76 M triples; on 2026-12-01 487 s: rdflib writing plankg.trig 24 %, the dumps 23 %, the
-entailments 16 %, see bench/buildtime.py). That is slow but done once and cached by bench/run.py;
+(1.70-1.76 M triples) before the corpus build was streamed and parallel; bench/corpus_build.py
+measures it now, with the time of each step. A build is done once and cached by bench/run.py;
 for 1000x, bench/scale_copy.py copies the synthetic plans of a 100x build under new keys instead.
 
 A synthetic text is the real plan's text rewritten, deterministically from ``--seed`` and the plan's
@@ -201,8 +201,11 @@ def build(scale: int, out: Path, seed: int = 2014, check: bool = False) -> dict:
     result = run_build(sources=sources, out=out, check=check)
     t2 = time.perf_counter()
     shutil.move(str(texts), str(out / "sources"))
+    steps = [{"step": "write the synthetic texts (bench/synth.py)", "seconds": round(t1 - t0, 2)}]
+    steps += [{"step": name, "seconds": round(sec, 2)} for name, sec in result.steps.items()]
     summary = {"scale": scale, "seed": seed, "plans": len(result.plans), "triples": result.triples,
-               "checked_shacl": check, "texts_seconds": round(t1 - t0, 2), "build_seconds": round(t2 - t1, 2)}
+               "checked_shacl": check, "texts_seconds": round(t1 - t0, 2), "build_seconds": round(t2 - t1, 2),
+               "total_seconds": round(t2 - t0, 2), "steps": steps}
     (out / "synth.json").write_text(json.dumps(summary, indent=2), "utf-8")
     return summary
 

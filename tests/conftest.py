@@ -5,10 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import os
+import tempfile
+
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The tests' plan-build cache and data stores go to a folder of their own, not the user's."""
+    if "PLANKG_CACHE_DIR" not in os.environ:
+        os.environ["PLANKG_CACHE_DIR"] = tempfile.mkdtemp(prefix="plankg-test-cache-")
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,7 @@ from rdflib import BNode, Graph, Literal
 from rdflib.namespace import OWL, RDF
 
 from plankg.build.ids import Ids
-from plankg.build.pipeline import build_plan, default_sources
+from plankg.build.plan import build_plan, default_sources
 from plankg.build.reason import NOISE_CLASSES, entailments
 from plankg.ontology.model import build_ontology
 

@@ -25,7 +25,7 @@ sys.path.insert(0, str(HERE.parent / "src"))
 
 from plankg.build.ids import PLAN, Ids
 from plankg.build.parse import read_source
-from plankg.build.pipeline import build_plan, default_sources
+from plankg.build.plan import build_plan, default_sources
 
 GOLD = HERE / "data" / "gold"
 PLANS = HERE / "data" / "plans"

@@ -62,3 +62,11 @@ def setting(name: str) -> Any:
 def build_dir(path: str | os.PathLike[str] | None = None) -> Path:
     """The directory holding the last build (``--out``/``--from``, PLANKG_BUILD_DIR, ``build``)."""
     return Path(path or setting("BUILD_DIR"))
+
+
+def cache_root() -> Path:
+    """Where plankg keeps what it can make again (plan builds, stores with data files):
+    PLANKG_CACHE_DIR, else $XDG_CACHE_HOME/plankg or ~/.cache/plankg."""
+    if os.environ.get("PLANKG_CACHE_DIR"):
+        return Path(os.environ["PLANKG_CACHE_DIR"])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "plankg"

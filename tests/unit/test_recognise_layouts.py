@@ -9,7 +9,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from plankg.build.ids import PLAN, Ids
 from plankg.build.parse import parse_plan, read_source
-from plankg.build.pipeline import build_plan
+from plankg.build.plan import build_plan
 
 PLANS = Path(__file__).resolve().parent.parent / "data" / "plans"
 IDS = Ids("https://w3id.org/plankg/")

@@ -1,71 +1,55 @@
-"""The build: source texts -> parsed plans -> facts (+ curation) -> RDF -> entailments -> checked -> files.
+"""The build: plans (each parsed, recognised, turned into RDF and reasoned over, in parallel and
+cached: ``corpus.py``) -> the corpus-wide entailments -> the store, dumps and search index.
 
 Outputs (in one directory, written atomically: a failed build leaves the previous one untouched):
   plankg.trig / plankg.nq   the dataset: one named graph per plan, plus the ontology and the inferred graph
   store/                    the same in an Oxigraph store (RocksDB) with the union default graph,
                             which readers open read-only
+  dumps/                    the merged graph (Turtle, N-Triples, JSON-LD, RDF/XML) and the TriG
+  search.sqlite             the full-text index
   manifest.json             base IRI, graphs, sources, counts per class
-  build.log                 what the parser skipped and why, and the summary
+  build.log                 per plan: what the parser skipped and why, failures; the class counts
+
+A plan that fails is reported (file, line, column) and left out; the build fails only when no plan
+could be built. Memory does not grow with the corpus: plans are built one per worker and streamed
+from their cache entries into the store, and the dumps are written from the store.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import os
-import re
 import shutil
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
-from rdflib import Dataset, Graph, URIRef
-from rdflib.namespace import RDF
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+from rdflib.compare import to_canonical_graph
 
-from plankg.config import setting
-from plankg.errors import SourceError
-from plankg.build import curation as C
-from plankg.build.rdf import GraphBuilder, PlanMeta
-from plankg.build.facts import FactFinder
-from plankg.build.ids import Ids
-from plankg.build.parse import Plan, parse_plan
-from plankg.build.reason import entailments
-from plankg.build.recognise import Recogniser, gazetteer, slug
+from plankg.build.corpus import BuildFailed, Done, PlanFailure, PlanSummary, build_plans
 from plankg.build.dumps import DUMPS_DIR, write_dumps
-from plankg.build.store import DATASET_FILE, STORE_DIR, write_store
+from plankg.build.ids import Ids
+from plankg.build.plan import default_sources
+from plankg.build.plan_cache import PlanCache
+from plankg.build.reason import cross_plan_entailments
 from plankg.build.search import SEARCH_FILE, write_search_index
-from plankg.build.validate import validate_graph
+from plankg.build.store import DATASET_FILE, STORE_DIR, BuildStore, build_query
+from plankg.config import cache_root, setting
+from plankg.errors import SourceError
 from plankg.ontology.model import bind_prefixes, build_ontology
 from plankg.ontology.vocabulary import ALL_PREFIXES
 
-log = logging.getLogger(__name__)
+__all__ = ["BuildResult", "default_sources", "expand_sources", "run_build"]
 
-DEFAULT_SOURCE = "luzhou-2014-education-work-plan.txt"
-AUTHORITY_RE = re.compile(r"^(.{2,12}?(?:教育局|教育厅|教育委员会|教委|教育和体育局|教育体育局))"
-                          r"|^([\u4e00-\u9fff]{2,20}?(?:人民政府|政府|委员会|局|厅|委|办公室|中心))(?=(?:19|20)\d\d年|关于)")
-NAMED_AUTHORITY_RE = re.compile(r"[\u4e00-\u9fff]{2,5}?[市县区州](?:教育局|教育和体育局|教育体育局)")
-UNKNOWN_AUTHORITY = "发文机关"
-
-
-def default_sources() -> list[Path]:
-    """The plan built when no source is given: the vendored Luzhou 2014 plan."""
-    return [Path(str(resources.files("plankg.build").joinpath("sources", DEFAULT_SOURCE)))]
-
-
-@dataclass
-class BuiltPlan:
-    """One plan's graph and what the build learnt about it."""
-
-    key: str
-    path: str
-    graph_iri: URIRef
-    graph: Graph
-    plan: Plan
-    title: str
+# What a caller (the CLI's progress bar) is told: each plan as it is done, then each shared step.
+OnStep = Callable[[str], None]
 
 
 @dataclass
@@ -73,102 +57,128 @@ class BuildResult:
     """What `run_build` wrote."""
 
     out: Path
-    plans: list[BuiltPlan] = field(default_factory=list)
+    plans: list[PlanSummary] = field(default_factory=list)
+    failures: list[PlanFailure] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     triples: int = 0
     seconds: float = 0.0
+    steps: dict[str, float] = field(default_factory=dict)  # seconds per step, in order
 
 
-def plan_key(path: Path) -> str:
-    """luzhou-2014-education-work-plan.txt -> luzhou-2014."""
-    stem = re.sub(r"-(education-)?work-plan$", "", path.stem.lower())
-    return re.sub(r"[^a-z0-9-]+", "-", stem).strip("-") or slug(path.stem)
-
-
-def build_plan(path: Path, ids: Ids) -> BuiltPlan:
-    """Parse, recognise, find facts, merge curation and write the RDF of one plan."""
-    plan = parse_plan(path)
-    cur = C.find_curation(path)
-    key = cur.key or plan_key(path)
-    title = cur.plan.get("title") or plan.title or path.stem
-    m = AUTHORITY_RE.match(title)
-    authority = cur.plan.get("authority") or (m[1] or m[2] if m else None) or guess_authority(plan)
-    if not authority:
-        log.warning("%s: cannot tell which body issued the plan (no title line such as "
-                    "'XX市教育局2015年工作要点', no curation file); calling it %s", path, UNKNOWN_AUTHORITY)
-        authority = UNKNOWN_AUTHORITY
-    rec = Recogniser(authority, cur.plan.get("authority_en"))
-    rec.prime(plan.text)
-    finder = FactFinder(plan, rec, key, C.item_programmes(plan, cur, key))
-    facts = finder.run()
-    extra, programmes = C.curated_facts(plan, cur, rec, key)
-    facts.facts += extra
-    for p in programmes:
-        facts.programmes[p.key] = p
-    for e in rec.entities.values():
-        e.en = e.en or cur.names_en.get(e.name)
-    meta = PlanMeta(key, title, cur.plan.get("title_en") or f"{title} (work plan)", rec.authority)
-    graph = GraphBuilder(plan, meta, facts, rec, ids).build()
-    return BuiltPlan(key, str(path), ids.graph(key), graph, plan, title)
-
-
-def guess_authority(plan: Plan) -> str | None:
-    """The issuing bureau named in the text (XX市教育局), or the city most named + 教育局 when it says 市教育局."""
-    named = Counter(NAMED_AUTHORITY_RE.findall(plan.text))
-    if named:
-        return named.most_common(1)[0][0]
-    if "市教育局" not in plan.text:
-        return next((g for g in ("县教育局", "区教育局") if g in plan.text), None)
-    cities = Counter({p["name"]: plan.text.count(p["name"][:-1]) for p in gazetteer()["places"] if p["type"] == "City"})
-    city, hits = cities.most_common(1)[0]
-    return f"{city}教育局" if hits else None
+def expand_sources(paths: list[Path]) -> list[Path]:
+    """Files as given; a folder stands for the ``*.txt`` plans in it and its sub-folders, sorted."""
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out += sorted(q for q in p.rglob("*.txt") if q.is_file() and not q.name.startswith("."))
+        elif p.is_file():
+            out.append(p)
+        else:
+            raise SourceError("no such file or folder", path=str(p))
+    return out
 
 
 def run_build(sources: list[Path] | None = None, out: Path | None = None, base_iri: str | None = None,
-              check: bool = True) -> BuildResult:
-    """Build the dataset of `sources` (default: the Luzhou plan) into `out`, atomically."""
+              check: bool = True, *, jobs: int | None = None, cache: bool = True,
+              cache_dir: Path | None = None, on_plan: Callable[[Done], None] | None = None,
+              on_step: OnStep | None = None) -> BuildResult:
+    """Build the dataset of `sources` (default: the Luzhou plan) into `out`, atomically.
+
+    ``jobs`` worker processes build the plans (default: one per core); ``cache`` keeps each plan's
+    build under ``cache_dir`` (default PLANKG_CACHE_DIR or ~/.cache/plankg) for the next build.
+    """
     t0 = time.perf_counter()
     out = Path(out or setting("BUILD_DIR"))
     ids = Ids(base_iri or setting("BASE_IRI"))
-    paths = [Path(p) for p in (sources or default_sources())]
-    built = [build_plan(p, ids) for p in paths]
-    keys = Counter(b.key for b in built)
-    if dup := [k for k, n in keys.items() if n > 1]:
-        raise SourceError(f"two sources give the same plan key {dup[0]!r}; rename one file", path=str(paths[-1]))
-    ontology = build_ontology()
-    ds = Dataset()
-    bind_prefixes(ds)
-    ds.bind("plankg", ids.base)
-    for b in built:
-        g = ds.graph(b.graph_iri)
-        for t in b.graph:
-            g.add(t)
-    onto = ds.graph(ids.graph("ontology"))
-    for t in ontology:
-        onto.add(t)
-    data = bind_prefixes(Graph())
-    for b in built:
-        data += b.graph
-    inferred = ds.graph(ids.graph("inferred"))
-    for t in entailments(ontology, data):
-        inferred.add(t)
-    if check:
-        for b in built:
-            conforms, report = validate_graph(b.graph, ontology)
-            if not conforms:
-                raise SourceError(f"the built graph does not conform to the SHACL shapes:\n{report}", path=b.path)
-    result = BuildResult(out, built)
-    result.counts = class_counts(data)
-    result.triples = sum(len(g) for g in ds.graphs())
-    result.seconds = time.perf_counter() - t0
-    _write(ds, result, ids)
+    paths = expand_sources([Path(p) for p in (sources or default_sources())])
+    if not paths:
+        raise SourceError("no plan texts (*.txt) to build", path=" ".join(map(str, sources or [])))
+    plan_cache = PlanCache((cache_dir or cache_root()) if cache else None)
+    result = BuildResult(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    tmp.chmod(0o755)
+    try:
+        with _step(result, "plans", on_step):
+            done = build_plans(paths, ids.base, check, plan_cache, tmp / "plans", jobs, on_plan)
+        _sort_out(done, result)
+        _write(tmp, result, ids, on_step)
+        result.seconds = time.perf_counter() - t0
+        _swap(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    plan_cache.prune()
     return result
 
 
-def class_counts(g: Graph) -> dict[str, int]:
-    """Number of instances per class (asserted types), by CURIE, most frequent first."""
-    bind_prefixes(g)
-    counts = Counter(g.namespace_manager.normalizeUri(o) for o in g.objects(None, RDF.type) if isinstance(o, URIRef))
+def _sort_out(done: list[Done], result: BuildResult) -> None:
+    """Plans built, failures (a plan key seen twice is one); raise when no plan was built."""
+    seen: dict[str, str] = {}
+    for d in done:
+        if isinstance(d, PlanSummary) and d.key in seen:
+            d = PlanFailure(d.path, f"gives the same plan key {d.key!r} as {seen[d.key]}; rename one file")
+        if isinstance(d, PlanFailure):
+            result.failures.append(d)
+        else:
+            seen[d.key] = d.path
+            result.plans.append(d)
+    if not result.plans:
+        failures = result.failures
+        if len(failures) == 1 and failures[0].error is not None:
+            raise failures[0].error
+        raise BuildFailed(failures)
+
+
+@contextmanager
+def _step(result: BuildResult, name: str, on_step: OnStep | None) -> Iterator[None]:
+    if on_step:
+        on_step(name)
+    t0 = time.perf_counter()
+    yield
+    result.steps[name] = result.steps.get(name, 0.0) + time.perf_counter() - t0
+
+
+def _write(tmp: Path, result: BuildResult, ids: Ids, on_step: OnStep | None) -> None:
+    """Everything but the plans' own graphs, into ``tmp``."""
+    ontology_iri, inferred_iri = ids.graph("ontology"), ids.graph("inferred")
+    ontology = to_canonical_graph(build_ontology())  # blank nodes labelled by content: equal builds, equal ids
+    ontology.serialize(tmp / "ontology.nt", format="nt", encoding="utf-8")
+    with _step(result, "store", on_step):
+        building = BuildStore(tmp / STORE_DIR)
+        building.load([(tmp / "ontology.nt", ox.NamedNode(ontology_iri))])
+        building.load([(p.graph_file, ox.NamedNode(p.graph)) for p in result.plans])
+        building.load([(p.inferred_file, ox.NamedNode(inferred_iri)) for p in result.plans])
+    with _step(result, "entailments across plans", on_step):
+        links = ((p.key, (URIRef(s), URIRef(pr), URIRef(o))) for p in result.plans for s, pr, o in p.links)
+        cross = cross_plan_entailments(ontology, links)
+        for t in [t for t in cross if building.holds(*map(str, t))]:
+            cross.remove(t)
+        cross.serialize(tmp / "cross.nt", format="nt", encoding="utf-8")
+    with _step(result, "store", on_step):
+        building.load([(tmp / "cross.nt", ox.NamedNode(inferred_iri))])
+        store = building.finish(tmp / DATASET_FILE, tmp / "plankg.trig", ALL_PREFIXES)
+    try:
+        sizes = {str(r["graph"].value): int(r["triples"].value) for r in store.query(build_query("graph-sizes"))}
+        result.triples = sum(sizes.values())
+        result.counts = class_counts(store, [p.graph for p in result.plans])
+        with _step(result, "dumps", on_step):
+            write_dumps(tmp / DUMPS_DIR, store, tmp / "plankg.trig", ALL_PREFIXES)
+    finally:
+        del store
+    with _step(result, "search index", on_step):
+        write_search_index(tmp / SEARCH_FILE, tmp / STORE_DIR)
+    for scratch in ("ontology.nt", "cross.nt", "plans"):
+        path = tmp / scratch
+        shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+    _manifest(tmp, result, ids, sizes)
+
+
+def class_counts(store: ox.Store, plan_graphs: list[str]) -> dict[str, int]:
+    """Number of instances per class asserted by the plans, by CURIE, most frequent first."""
+    names = bind_prefixes(Graph()).namespace_manager
+    rows = store.query(build_query("class-counts"), named_graphs=[ox.NamedNode(g) for g in plan_graphs])
+    counts = Counter({names.normalizeUri(URIRef(r["class"].value)): int(r["n"].value) for r in rows})
     return dict(counts.most_common())
 
 
@@ -181,40 +191,33 @@ def file_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _write(ds: Dataset, result: BuildResult, ids: Ids) -> None:
-    """Write all outputs into a temporary sibling directory, then swap it in place of `out`."""
-    out = result.out
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
-    tmp.chmod(0o755)
-    try:
-        ds.serialize(tmp / "plankg.trig", format="trig")
-        ds.serialize(tmp / DATASET_FILE, format="nquads")
-        write_store(tmp / STORE_DIR, [tmp / DATASET_FILE])
-        write_dumps(tmp / DUMPS_DIR, tmp / STORE_DIR, tmp / "plankg.trig", ALL_PREFIXES)
-        write_search_index(tmp / SEARCH_FILE, tmp / STORE_DIR)
-        manifest = {
-            "base_iri": ids.base,
-            "build_id": file_digest(tmp / DATASET_FILE),
-            "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            "triples": result.triples,
-            "graphs": {str(g.identifier): {"triples": len(g)} for g in ds.graphs() if len(g)},
-            "plans": [{"key": b.key, "title": b.title, "source": Path(b.path).name, "sha256": b.plan.sha256,
-                       "graph": str(b.graph_iri), "items": len(b.plan.items), "pillars": len(b.plan.pillars),
-                       "skipped": b.plan.skipped} for b in result.plans],
-            "counts": result.counts,
-        }
-        (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8")
-        lines = [s for b in result.plans for s in (f"{b.path}: {n}" for n in b.plan.skipped)]
-        lines += [f"{k}\t{v}" for k, v in result.counts.items()]
-        (tmp / "build.log").write_text("\n".join(lines) + "\n", "utf-8")
-        old = None
-        if out.exists():
-            old = out.with_name(f".{out.name}-old-{os.getpid()}")
-            os.replace(out, old)
-        os.replace(tmp, out)
-        if old:
-            shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+def _manifest(tmp: Path, result: BuildResult, ids: Ids, sizes: dict[str, int]) -> None:
+    manifest = {
+        "base_iri": ids.base,
+        "build_id": file_digest(tmp / DATASET_FILE),
+        "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "triples": result.triples,
+        "graphs": {g: {"triples": n} for g, n in sorted(sizes.items())},
+        "plans": [{"key": p.key, "title": p.title, "source": Path(p.path).name, "sha256": p.sha256,
+                   "graph": p.graph, "items": p.items, "pillars": p.pillars, "skipped": p.warnings}
+                  for p in result.plans],
+        "failed": [{"source": f.path, "line": f.line, "column": f.column, "error": f.message}
+                   for f in result.failures],
+        "counts": result.counts,
+    }
+    (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8")
+    lines = [f"{p.path}: {w}" for p in result.plans for w in p.warnings]
+    lines += [f"{f}\n{f.detail}".rstrip() for f in result.failures]
+    lines += [f"{k}\t{v}" for k, v in result.counts.items()]
+    (tmp / "build.log").write_text("\n".join(lines) + "\n", "utf-8")
+
+
+def _swap(tmp: Path, out: Path) -> None:
+    """Put the written build in place of ``out`` (two renames; the old one is deleted after)."""
+    old = None
+    if out.exists():
+        old = out.with_name(f".{out.name}-old-{os.getpid()}")
+        os.replace(out, old)
+    os.replace(tmp, out)
+    if old:
+        shutil.rmtree(old, ignore_errors=True)

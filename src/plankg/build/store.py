@@ -9,7 +9,8 @@ and readers query the default graph as it is. Named graphs stay as built, for GR
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from importlib import resources
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -81,3 +82,46 @@ def write_store(folder: Path, files: Iterable[Path]) -> int:
         return len(store)
     finally:
         del store
+
+
+class BuildStore:
+    """The build's store at ``folder``, filled from N-Triples files, each into its named graph and
+    then all into the union default graph. Everything streams: memory does not grow with the data."""
+
+    def __init__(self, folder: Path) -> None:
+        self.store = ox.Store(str(folder))
+        self.loaded: list[tuple[Path, ox.NamedNode]] = []
+
+    def load(self, graphs: Sequence[tuple[Path, ox.NamedNode]]) -> None:
+        """Load each file into its named graph."""
+        for path, graph in graphs:
+            self._add(path, graph)
+            self.loaded.append((path, graph))
+
+    def _add(self, path: Path, graph: ox.NamedNode | ox.DefaultGraph) -> None:
+        # bulk_load would give blank nodes new random labels: parsed here, they keep the file's, so
+        # that equal inputs give byte-equal N-Quads and one build id
+        self.store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, graph)
+                               for t in ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES))
+
+    def holds(self, s: str, p: str, o: str) -> bool:
+        """Whether a named graph loaded so far holds the triple of these IRIs."""
+        nodes = (ox.NamedNode(s), ox.NamedNode(p), ox.NamedNode(o))
+        return next(self.store.quads_for_pattern(*nodes), None) is not None
+
+    def finish(self, dataset_file: Path, trig_file: Path, prefixes: dict[str, str]) -> ox.Store:
+        """Write the named graphs to ``dataset_file`` (N-Quads) and ``trig_file`` (TriG), then fill
+        the union default graph (a triple in several graphs is stored once) and compact the store.
+        The store is returned open for the dumps; the caller deletes it when done."""
+        self.store.dump(str(dataset_file), ox.RdfFormat.N_QUADS)  # the default graph is empty here
+        self.store.dump(str(trig_file), ox.RdfFormat.TRIG, prefixes=prefixes)
+        for path, _graph in self.loaded:
+            self._add(path, ox.DefaultGraph())
+        self.store.optimize()
+        self.store.flush()
+        return self.store
+
+
+def build_query(name: str) -> str:
+    """A query the build runs on its own store (``build/queries/NAME.rq``)."""
+    return resources.files("plankg.build").joinpath("queries", f"{name}.rq").read_text("utf-8")

@@ -27,35 +27,101 @@ def _fail(exc: Exception, code: int = 2) -> None:
     sys.exit(code)
 
 
+PARTIAL_EXIT = 3  # the build was written, without the plans that failed
+
+
 @click.command()
-@click.argument("sources", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output directory (default: build/, or PLANKG_BUILD_DIR).")
 @click.option("--base-iri", envvar="PLANKG_BASE_IRI", show_envvar=True, default=None,
               help="Base of every IRI the build mints (default https://w3id.org/plankg/).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Plans built at once, one process each (default: one per core).")
+@click.option("--no-cache", is_flag=True,
+              help="Build every plan again instead of reusing the builds of unchanged plans.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
-def build(sources: tuple[Path, ...], out: Path | None, base_iri: str | None, quiet: bool) -> None:
-    """Build the knowledge graph of SOURCES (default: the Luzhou 2014 plan), each in its own named graph."""
-    from plankg.build.pipeline import run_build
+def build(sources: tuple[Path, ...], out: Path | None, base_iri: str | None, jobs: int | None,
+          no_cache: bool, quiet: bool) -> None:
+    """Build the knowledge graph of SOURCES (plan texts, or folders of *.txt plans; default: the
+    Luzhou 2014 plan), each plan in its own named graph.
 
+    Each plan's build is cached (PLANKG_CACHE_DIR, default ~/.cache/plankg) by its bytes and the
+    pipeline's version, so a corpus build after one plan changed rebuilds that plan only. A plan
+    that cannot be read is reported with its file, line and column, and the rest is built.
+
+    Exit status: 0 every plan built; 3 the build was written without the plans that failed;
+    2 nothing was built (no plan could be, or bad arguments): the previous build is untouched.
+    """
+    from plankg.build.pipeline import expand_sources, run_build
+
+    logging.getLogger("plankg.build").setLevel(logging.ERROR)  # plans' warnings: in the summary below
     if quiet:
         logging.getLogger().setLevel(logging.ERROR)
-    for s in sources:
-        if not s.is_file():
-            _fail(PlanKGError(f"{s}: no such file"))
     try:
-        result = run_build(list(sources) or None, build_dir(out), base_iri)
+        paths = expand_sources(list(sources)) if sources else None
     except PlanKGError as exc:
         _fail(exc)
-    if quiet:
-        return
+    progress = _Progress(len(paths) if paths else 1, enabled=not quiet and sys.stderr.isatty())
+    try:
+        result = run_build(paths, build_dir(out), base_iri, jobs=jobs, cache=not no_cache,
+                           on_plan=progress.plan, on_step=progress.step)
+    except PlanKGError as exc:
+        progress.close()
+        _fail(exc)
+    progress.close()
+    for p in result.plans if not quiet else ():
+        for warning in p.warnings:
+            click.echo(f"warning: {p.path}: {warning}", err=True)
+    for f in result.failures:
+        click.echo(f"error: {f}", err=True)
+    if not quiet:
+        _summary(result)
+    if result.failures:
+        click.echo(f"{len(result.failures)} of {len(result.failures) + len(result.plans)} plans failed; "
+                   f"the build holds the other {len(result.plans)}", err=True)
+        sys.exit(PARTIAL_EXIT)
+
+
+def _summary(result: Any) -> None:
+    cached = sum(p.cached for p in result.plans)
     for p in result.plans:
-        click.echo(f"{p.key}: {len(p.plan.pillars)} pillars, {len(p.plan.items)} items, "
-                   f"{sum(len(i.tasks) for i in p.plan.items)} tasks -> <{p.graph_iri}>")
-    click.echo(f"{result.triples} triples in {result.seconds:.1f} s -> {result.out}/")
-    width = max(map(len, result.counts))
+        note = " (cached)" if p.cached else ""
+        warned = f", {len(p.warnings)} warnings" if p.warnings else ""
+        click.echo(f"{p.key}: {p.pillars} pillars, {p.items} items, {p.tasks} tasks, {p.triples} triples"
+                   f"{warned}{note} -> <{p.graph}>")
+    steps = ", ".join(f"{name} {s:.1f} s" for name, s in result.steps.items())
+    click.echo(f"{len(result.plans)} plans ({cached} from the cache), {result.triples} triples "
+               f"in {result.seconds:.1f} s ({steps}) -> {result.out}/")
+    width = max(map(len, result.counts), default=0)
     for cls, n in sorted(result.counts.items(), key=lambda kv: (-kv[1], kv[0])):  # a stable order
         click.echo(f"  {cls:<{width}}  {n:>5}")
+
+
+class _Progress:
+    """A progress bar over the plans on a terminal, then the shared steps by name."""
+
+    def __init__(self, total: int, enabled: bool) -> None:
+        self.total, self.enabled, self.bar = total, enabled, None
+
+    def plan(self, done: Any) -> None:
+        if not self.enabled:
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=self.total, label="plans", file=sys.stderr, show_pos=True,
+                                         item_show_func=lambda key: key)
+            self.bar.__enter__()
+        self.bar.update(1, getattr(done, "key", Path(done.path).name))
+
+    def step(self, name: str) -> None:
+        if self.enabled and name != "plans":
+            self.close()
+            click.echo(f"{name} ...", err=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
 
 
 def _load(from_dir: Path | None) -> Dataset:

@@ -21,6 +21,7 @@ import pyoxigraph as ox
 
 from plankg.build.store import (DATASET_FILE, STORE_DIR, DataFileError, file_format, graph_name_for,
                                 write_store)
+from plankg.config import cache_root
 from plankg.errors import BuildNotFound
 
 log = logging.getLogger(__name__)
@@ -83,13 +84,6 @@ def data_store_key(build_dir: str | Path, files: Sequence[Path]) -> str:
     return digest.hexdigest()[:32]
 
 
-def default_cache_dir() -> Path:
-    """Where stores of build + data files are kept: PLANKG_CACHE_DIR, else the user's cache."""
-    if os.environ.get("PLANKG_CACHE_DIR"):
-        return Path(os.environ["PLANKG_CACHE_DIR"])
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "plankg"
-
-
 def serving_store(build_dir: str | Path, files: Sequence[str | Path] = (),
                   cache_dir: str | Path | None = None) -> Path:
     """The store to serve: the build's own, or a cached one with the data files added."""
@@ -97,7 +91,7 @@ def serving_store(build_dir: str | Path, files: Sequence[str | Path] = (),
     paths = check_data_files(files)
     if not paths:
         return own
-    folder = Path(cache_dir or default_cache_dir()) / f"store-{data_store_key(build_dir, paths)}"
+    folder = Path(cache_dir or cache_root()) / f"store-{data_store_key(build_dir, paths)}"
     if folder.is_dir():
         log.info("reusing %s for %d data files", folder, len(paths))
         return folder
