@@ -321,7 +321,7 @@ class FactFinder:
                 scope = self.rec.city()
             for h in holders:
                 self._add("responsibility", self._ev(cs, ce, item, task), holder=h, type=RESP_TYPES[m[0]],
-                          work=work, scope=scope, rule=rule,
+                          work=work, scope=scope, rule=rule, liaises=scope is not None and "联系" in segment,
                           scope_category=SCOPE_CATEGORY.get(scope.props["category"]) if scope and scope.kind == "group"
                           else ("Region" if scope else None))
             prev = m.end()

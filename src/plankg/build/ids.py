@@ -50,3 +50,7 @@ class Ids:
 
     def instant(self, date: str) -> URIRef:
         return self._iri("id", "time", date)
+
+    def interval(self, start: str, end: str) -> URIRef:
+        """A period of days, first--last (ISO 8601's alternative interval separator)."""
+        return self._iri("id", "time", f"{start}--{end}")

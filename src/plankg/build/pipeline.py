@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 import shutil
 import tempfile
@@ -42,7 +43,7 @@ from plankg.build.reason import cross_plan_entailments
 from plankg.build.search import SEARCH_FILE, write_search_index
 from plankg.build.store import DATASET_FILE, STORE_DIR, BuildStore, build_query
 from plankg.config import cache_root, setting
-from plankg.errors import SourceError
+from plankg.errors import PlanKGError, SourceError
 from plankg.ontology.model import bind_prefixes, build_ontology
 from plankg.ontology.vocabulary import ALL_PREFIXES
 
@@ -158,16 +159,24 @@ def _write(tmp: Path, result: BuildResult, ids: Ids, on_step: OnStep | None) -> 
     with _step(result, "store", on_step):
         building.load([(tmp / "cross.nt", ox.NamedNode(inferred_iri))])
         store = building.finish(tmp / DATASET_FILE, tmp / "plankg.trig", ALL_PREFIXES)
+    # The search index is built in another process (it opens the store read-only) while this one
+    # writes the dumps: the two longest shared steps, on two cores.
+    search = multiprocessing.get_context("spawn").Process(
+        target=write_search_index, args=(tmp / SEARCH_FILE, tmp / STORE_DIR), daemon=True)
     try:
         sizes = {str(r["graph"].value): int(r["triples"].value) for r in store.query(build_query("graph-sizes"))}
         result.triples = sum(sizes.values())
         result.counts = class_counts(store, [p.graph for p in result.plans])
-        with _step(result, "dumps", on_step):
+        with _step(result, "dumps and search index", on_step):
+            search.start()
             write_dumps(tmp / DUMPS_DIR, store, tmp / "plankg.trig", ALL_PREFIXES)
+            search.join()
     finally:
         del store
-    with _step(result, "search index", on_step):
-        write_search_index(tmp / SEARCH_FILE, tmp / STORE_DIR)
+        if search.is_alive():
+            search.kill()
+    if search.exitcode != 0:
+        raise PlanKGError(f"building the search index failed (exit code {search.exitcode}); see the log above")
     for scratch in ("ontology.nt", "cross.nt", "plans"):
         path = tmp / scratch
         shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)

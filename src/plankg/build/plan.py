@@ -78,7 +78,7 @@ def build_plan(path: Path, ids: Ids) -> BuiltPlan:
         facts.programmes[p.key] = p
     for e in rec.entities.values():
         e.en = e.en or cur.names_en.get(e.name)
-    meta = PlanMeta(key, title, cur.plan.get("title_en") or f"{title} (work plan)", rec.authority)
+    meta = PlanMeta(key, title, cur.plan.get("title_en") or f"work plan {key}", rec.authority)
     graph = GraphBuilder(plan, meta, facts, rec, ids).build()
     return BuiltPlan(key, str(path), ids.graph(key), graph, plan, title, warnings)
 

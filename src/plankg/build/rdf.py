@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
@@ -26,6 +28,26 @@ WD = Namespace("http://www.wikidata.org/entity/")
 KIND_SEGMENT = {"place": "place", "org": "org", "post": "post", "group": "group", "programme": "programme"}
 PLACE_CLASS = {"Province": "AdministrativeArea"}
 CONCEPT_ZH = {c.name: c.zh for (_, _, _, concepts) in SCHEMES.values() for c in concepts}
+CONCEPT_EN = {c.name: c.en for (_, _, _, concepts) in SCHEMES.values() for c in concepts}
+KIND_EN = {"place": "place", "org": "body", "post": "post", "group": "group", "programme": "programme"}
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
+
+
+IN_CHARGE_RE = re.compile(r"分管([\u4e00-\u9fff]{2,10}?)(?:工作)?的")
+# (kind of date mention, first month) -> the PeriodKinds concept
+PERIODS = {("season", 3): "Spring", ("season", 6): "Summer", ("season", 9): "Autumn", ("season", 12): "Winter",
+           ("half", 1): "FirstHalfYear", ("half", 7): "SecondHalfYear", ("quarter", 1): "FirstQuarter",
+           ("quarter", 4): "SecondQuarter", ("quarter", 7): "ThirdQuarter", ("quarter", 10): "FourthQuarter"}
+
+
+def period_kind(due: X.DateMention) -> str | None:
+    """The part of the year a date mention names (2015年秋季 -> Autumn), if it names one."""
+    return PERIODS.get((due.kind, int(due.iso[5:7]))) if len(due.iso) == 7 else None
+
+
+def english(text: str | None) -> str | None:
+    """An English label, or None when it would carry Chinese (the label rule: no half-Chinese)."""
+    return text if text and not CJK.search(text) else None
 
 
 @dataclass
@@ -54,8 +76,10 @@ class GraphBuilder:
         self.g.add((s, p, o if isinstance(o, (URIRef, Literal)) else Literal(o)))
 
     def label(self, s: URIRef, zh: str, en: str | None = None) -> None:
+        """The display labels (README, "Labels"): rdfs:label in Chinese as printed, and in English
+        where the English words are known; other printed forms go to skos:altLabel."""
         self.add(s, RDFS.label, Literal(zh, lang="zh"))
-        if en:
+        if en := english(en):
             self.add(s, RDFS.label, Literal(en, lang="en"))
 
     # -- the text
@@ -190,8 +214,10 @@ class GraphBuilder:
         self.add(node, PLAN.responsibilityType, PLAN[d["type"]])
         self.add(node, PLAN.forTask, self._task_of(f))
         type_zh = CONCEPT_ZH[d["type"]]
-        self.label(node, f"{d['holder'].name}:{type_zh}", f"{d['holder'].en or d['holder'].name}: "
-                   f"{d['type'].removesuffix('Responsibility').lower() or d['type']} responsibility")
+        type_en = CONCEPT_EN[d["type"]]
+        holder_en = english(d["holder"].en)
+        self.label(node, f"{d['holder'].name}:{type_zh}",
+                   f"{holder_en}: {type_en}" if holder_en else f"{type_en} (item {f.evidence.item})")
         if d.get("work"):
             work = self.ids.entity("work", f"{self.key}-{d['work']}")
             self.add(node, PLAN.forWork, work)
@@ -199,6 +225,8 @@ class GraphBuilder:
             self.label(work, self.facts.work_areas[d["work"]])
         if d.get("scope") is not None:
             self.add(node, PLAN.scope, self.entity_iri(d["scope"]))
+            if d.get("liaises") and d["holder"].kind in ("post", "group"):  # 对联系直属学校…的直管责任
+                self.add(self.entity_iri(d["holder"]), PLAN.liaisesWith, self.entity_iri(d["scope"]))
         if d.get("scope_category"):
             self.add(node, PLAN.scopeCategory, PLAN[d["scope_category"]])
         if d.get("rule"):
@@ -216,13 +244,25 @@ class GraphBuilder:
     def _due(self, node: URIRef, due: X.DateMention | None) -> None:
         if due is None:
             return
-        instant = self.ids.instant(due.end_date)
-        self.add(node, PLAN.dueBy, instant)
+        self.add(node, PLAN.dueBy, self._instant(due.end_date))
         self.add(node, PLAN.deadlineText, Literal(due.surface))
+        if kind := period_kind(due):
+            start = f"{due.iso}-01"
+            period = self.ids.interval(start, due.end_date)
+            self.add(node, PLAN.duringPeriod, period)
+            self.add(period, RDF.type, TIME.ProperInterval)
+            self.add(period, TIME.hasBeginning, self._instant(start))
+            self.add(period, TIME.hasEnd, self._instant(due.end_date))
+            self.add(period, PLAN.periodKind, PLAN[kind])
+            self.label(period, f"{due.iso[:4]}年{CONCEPT_ZH[kind]}", f"{CONCEPT_EN[kind]} {due.iso[:4]}")
+
+    def _instant(self, date: str) -> URIRef:
+        instant = self.ids.instant(date)
         self.add(instant, RDF.type, TIME.Instant)
-        self.add(instant, TIME.inXSDDate, Literal(due.end_date, datatype=XSD.date))
-        self.add(instant, TIME.inXSDgYearMonth, Literal(due.end_date[:7], datatype=XSD.gYearMonth))
-        self.label(instant, due.end_date)
+        self.add(instant, TIME.inXSDDate, Literal(date, datatype=XSD.date))
+        self.add(instant, TIME.inXSDgYearMonth, Literal(date[:7], datatype=XSD.gYearMonth))
+        self.label(instant, date)
+        return instant
 
     def _concerns(self, node: URIRef, e: Entity | None) -> None:
         if e is not None:
@@ -235,7 +275,8 @@ class GraphBuilder:
         self.add(node, PLAN.unitText, Literal(d["unit"]))
         self.add(node, PLAN.counts, Literal(d["counts"]) if d.get("counts") else None)
         self.label(node, _target_label(self.plan.text[f.evidence.start:f.evidence.end], d["surface"], d.get("counts")),
-                   f"target {d['value']} {d['unit']}")
+                   f"target: {d['value']}" + (f" by {d['due'].end_date}" if d.get("due") else "")
+                   + f" (item {f.evidence.item})")
         if f.evidence.task:
             self.add(self._task_of(f), PLAN.hasTarget, node)
         self.add(node, PLAN.modality, PLAN[d["modality"]] if d.get("modality") else None)
@@ -249,7 +290,7 @@ class GraphBuilder:
         self.add(node, PLAN.phase, Literal(d["phase"]) if d.get("phase") else None)
         clause, who = self.plan.text[f.evidence.start:f.evidence.end], d.get("concerns")
         named = who is None or any(n in clause for n in {who.name, *who.alt})
-        self.label(node, clause if named else f"{who.name}:{clause}", f"milestone: {d['event']} by {d['due'].end_date}")
+        self.label(node, clause if named else f"{who.name}:{clause}", f"milestone by {d['due'].end_date} (item {f.evidence.item})")
         if f.evidence.task:
             self.add(self._task_of(f), PLAN.hasMilestone, node)
         self.add(node, PLAN.modality, PLAN[d["modality"]] if d.get("modality") else None)
@@ -263,7 +304,8 @@ class GraphBuilder:
         self.add(node, PLAN.countPerPeriod, Literal(Decimal(d["count"]), datatype=XSD.decimal)
                  if d.get("count") is not None else None)
         self.add(node, PLAN.unitText, Literal(d["unit"]) if d.get("unit") else None)
-        self.label(node, self.plan.text[f.evidence.start:f.evidence.end], f"recurring duty ({d['cadence_text']})")
+        cadence = CONCEPT_EN.get(d.get("cadence") or "", f"item {f.evidence.item}")
+        self.label(node, self.plan.text[f.evidence.start:f.evidence.end], f"recurring duty ({cadence})")
         if f.evidence.task:
             self.add(self._task_of(f), PLAN.hasRecurrence, node)
         self._concerns(node, d.get("concerns"))
@@ -274,7 +316,9 @@ class GraphBuilder:
         self.add(node, PLAN.participant, self.entity_iri(d["participant"]))
         self.add(node, PLAN.programme, self.ids.entity("programme", d["programme"]))
         self.add(node, PLAN.participantRole, PLAN[d["role"]])
-        self.label(node, f"{d['participant'].name}({d['role']})", f"participation of {d['participant'].en or d['participant'].name}")
+        who = english(d["participant"].en)
+        self.label(node, f"{d['participant'].name}({d['role']})",
+                   f"participation of {who}" if who else f"participation in a programme (item {f.evidence.item})")
 
     def _fact_mention(self, node: URIRef, f: Fact) -> None:
         d = f.data
@@ -282,7 +326,9 @@ class GraphBuilder:
         self.add(node, RDF.type, PLAN.Mention)
         self.add(node, PLAN.mentionOf, e)
         self.add(node, PLAN.surfaceForm, Literal(d["surface"]))
-        self.label(node, f"提及:{d['surface']}", f"mention of {d['entity'].en or d['entity'].name}")
+        what = english(d["entity"].en)
+        self.label(node, f"提及:{d['surface']}", f"mention of {what}" if what else
+                   f"mention of a {KIND_EN.get(d['entity'].kind, 'thing')} (item {f.evidence.item})")
         prop = {"place": PLAN.mentionsPlace, "programme": PLAN.mentionsProgramme}.get(d["entity"].kind, PLAN.mentionsAgent)
         for text_node in (self.ids.item(self.key, f.evidence.item), self._task_of(f)):
             if text_node is not None:
@@ -369,6 +415,11 @@ class GraphBuilder:
                 self.add(iri, pred, links[-1])
         if props.get("role"):
             self.add(iri, ORG.role, PLAN[props["role"]])
+        if e.kind == "post" and (m := IN_CHARGE_RE.search(e.name)):  # 分管安全稳定的副局长: in charge of 安全稳定工作
+            work = self.ids.entity("work", f"{self.key}-{slug(m[1])}")
+            self.add(iri, PLAN.inChargeOf, work)
+            self.add(work, RDF.type, PLAN.WorkArea)
+            self.label(work, f"{m[1]}工作")
         if e.kind in ("org", "post", "group"):
             self.add(iri, RDF.type, OWL.NamedIndividual)
         return links
