@@ -3,7 +3,7 @@
 Usage::
 
     python bench/corpus_build.py                       # 10 and 100 plans
-    python bench/corpus_build.py --scales 1000 --jobs 2
+    python bench/corpus_build.py --scales 1000 --cold-only
     python bench/corpus_build.py --scales 10 --json /tmp/corpus.json
 
 For each N: the Luzhou plan plus N-1 synthetic plans (``bench/synth.py``) are written to a
@@ -105,13 +105,15 @@ def show(label: str, r: dict) -> None:
           f"({r['cached']} cached)  {r['triples']:,} triples  [{steps}]", flush=True)
 
 
-def bench(scale: int, jobs: int | None, work: Path) -> dict:
+def bench(scale: int, jobs: int | None, work: Path, cold_only: bool = False) -> dict:
     texts = work / f"texts-{scale}"
     sources = synth.write_texts(scale, texts)
     cache = work / f"cache-{scale}"
     out = work / f"build-{scale}"
     results = {"cold": run_child(sources, out, cache, jobs)}
     show(f"{scale} plans: cold", results["cold"])
+    if cold_only:
+        return results
     changed = sources[-1]
     changed.write_text(changed.read_text("utf-8") + "\n附件：补充说明一则\n", "utf-8")
     results["one changed"] = run_child(sources, out, cache, jobs)
@@ -130,12 +132,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scales", default="10,100", help="comma-separated numbers of plans")
     ap.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per core)")
     ap.add_argument("--json", type=Path, help="also write the figures here")
+    ap.add_argument("--cold-only", action="store_true", help="only the cold build (e.g. for 1000 plans)")
     args = ap.parse_args(argv)
     print(f"cores: {len(os.sched_getaffinity(0))}, jobs: {args.jobs or 'default'}")
     figures = {}
     with tempfile.TemporaryDirectory(prefix="plankg-corpus-") as tmp:
         for scale in (int(s) for s in args.scales.split(",")):
-            figures[scale] = bench(scale, args.jobs, Path(tmp))
+            figures[scale] = bench(scale, args.jobs, Path(tmp), args.cold_only)
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2), "utf-8")
     return 0

@@ -1,4 +1,6 @@
-"""The workbench at `/` in headless Chromium: YASGUI, named examples, real queries, offline."""
+"""The workbench at `/` in headless Chromium: YASGUI, the library of named queries, real queries,
+offline. (The library's groups and filter, kept tabs and formatted errors:
+test_workbench_gallery_browser.py.)"""
 
 from __future__ import annotations
 
@@ -22,7 +24,6 @@ from browser import (
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
-from selenium.webdriver.support.ui import Select
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
@@ -135,6 +136,14 @@ def load_workbench(driver: WebDriver, url: str) -> None:
     )
 
 
+def fresh_workbench(driver: WebDriver, url: str) -> None:
+    """The workbench with none of the tabs an earlier test left (YASGUI keeps them in
+    localStorage): the storage is cleared from another page of the site, then the workbench opens."""
+    open_page(driver, url + "plans")
+    driver.execute_script("localStorage.clear()")
+    load_workbench(driver, url)
+
+
 def run_active_query(driver: WebDriver) -> None:
     """Press the run button of the active tab and wait for the table (or an error) to appear."""
     driver.find_element(By.CSS_SELECTOR, ".tabPanel.active .yasqe_queryButton").click()
@@ -170,11 +179,22 @@ def named_queries() -> list[Any]:
     return queries
 
 
+@pytest.fixture(autouse=True)
+def forget_tabs(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After each browser test, drop the tabs it left in localStorage: later pages of the session
+    (other modules share the browser) start from the workbench's first tab, whatever ran before."""
+    yield
+    if "browser" in request.fixturenames and "live_server" in request.fixturenames:
+        browser, live_server = request.getfixturevalue("browser"), request.getfixturevalue("live_server")
+        open_page(browser, base(live_server) + "plans")
+        browser.execute_script("localStorage.clear()")
+
+
 @pytest.fixture
 def workbench(browser: WebDriver, live_server: str) -> Iterator[str]:
     """The workbench page loaded in the browser; yields the server's base URL."""
     url = base(live_server)
-    load_workbench(browser, url)
+    fresh_workbench(browser, url)
     yield url
 
 
@@ -185,6 +205,7 @@ def test_page_loads_yasgui_without_errors(browser: WebDriver, workbench: str) ->
     assert browser.title == "plankg SPARQL workbench"
     assert browser.execute_script("return typeof window.Yasgui") == "function"
     assert browser.find_elements(By.CSS_SELECTOR, ".yasgui .tabsList a[role=tab]")
+    assert browser.find_element(By.ID, "library-filter").is_displayed()
     assert browser.find_element(By.CSS_SELECTOR, "h1").text == "plankg SPARQL workbench"
     links = {
         a.get_attribute("id"): urllib.parse.urlsplit(a.get_attribute("href")).path
@@ -196,14 +217,22 @@ def test_page_loads_yasgui_without_errors(browser: WebDriver, workbench: str) ->
     assert console_errors(browser) == []
 
 
-def test_examples_are_tabs_titled_by_summary(
+def test_library_offers_every_example_and_opens_it_as_a_tab_titled_by_summary(
     browser: WebDriver, workbench: str, named_queries: list[Any]
 ) -> None:
-    titles = tab_titles(browser)
-    for q in named_queries:
-        assert titles.get("q-" + re.sub(r"[^A-Za-z0-9_-]", "-", q.name)) == q.summary, q.name
-    menu = browser.find_elements(By.CSS_SELECTOR, '#examples option:not([value=""])')
-    assert [o.get_attribute("textContent") for o in menu] == [q.summary for q in named_queries]
+    # A fresh workbench has the starter tab only; every named query is in the library.
+    assert list(tab_titles(browser).values()) == ["Query"]
+    offered = browser.execute_script(
+        "return [...document.querySelectorAll('#library button.library-query')]"
+        ".map(b => [b.dataset.tab, b.querySelector('.summary').textContent, b.querySelector('code').textContent])"
+    )
+    assert sorted(offered) == sorted([tab_id_of(q), q.summary, q.name] for q in named_queries)
+    for q in (named_queries[0], named_queries[-1]):
+        open_example(browser, q)
+        assert tab_titles(browser)[tab_id_of(q)] == q.summary
+        assert browser.execute_script(
+            "return window.plankgWorkbench.yasgui.getTab().getQuery()") == q.text
+    assert len(tab_titles(browser)) == 3
 
 
 def test_running_an_example_shows_its_rows(
@@ -213,7 +242,7 @@ def test_running_an_example_shows_its_rows(
     variables, expected = expected_rows(sparql_json(workbench + "sparql", query.text))
     assert expected, f"{query.name} returns no rows on the served graph"
 
-    browser.find_element(By.CSS_SELECTOR, f"#tab-{tab_id_of(query)}").click()
+    open_example(browser, query)
     wait_for(lambda: tab_id_of(query) in active_tab_id(browser), "the example tab to open")
     assert (
         browser.execute_script("return window.plankgWorkbench.yasgui.getTab().getQuery()")
@@ -273,14 +302,6 @@ def test_new_tab_queries_this_server(browser: WebDriver, workbench: str) -> None
     assert table_rows(browser)
 
 
-def test_tabs_are_not_persisted(browser: WebDriver, workbench: str) -> None:
-    first = tab_titles(browser)
-    browser.find_element(By.CSS_SELECTOR, ".yasgui button.addTab").click()
-    wait_for(lambda: len(tab_titles(browser)) == len(first) + 1, "a new tab")
-    load_workbench(browser, workbench)
-    assert list(tab_titles(browser).values()) == list(first.values())
-
-
 def test_prefix_completion_offers_plan(browser: WebDriver, workbench: str) -> None:
     browser.execute_script(
         "const cm = document.querySelector('.tabPanel.active .CodeMirror').CodeMirror;"
@@ -300,7 +321,7 @@ def test_page_talks_to_this_server_only(
     browser: WebDriver, live_server: str, named_queries: list[Any]
 ) -> None:
     url = base(live_server)
-    load_workbench(browser, url)
+    fresh_workbench(browser, url)
     pattern = re.compile(r"^/workbench/static/(vendor/yasgui-[\d.]+/yasgui\.min\.(js|css)|workbench\.js)$")
     assets = browser.execute_script(
         "return [...document.querySelectorAll('script[src]')].map(s => s.getAttribute('src'))"
@@ -340,6 +361,7 @@ def test_service_description_link_gives_turtle(browser: WebDriver, workbench: st
 
 
 def test_get_sparql_from_a_browser_is_the_workbench(browser: WebDriver, live_server: str) -> None:
+    fresh_workbench(browser, base(live_server))
     load_workbench(browser, base(live_server) + "sparql")
     assert browser.title == "plankg SPARQL workbench"
     assert active_endpoint(browser) == base(live_server) + "sparql"
@@ -357,8 +379,10 @@ def tab_id_of(query: Any) -> str:
 
 
 def open_example(driver: WebDriver, query: Any) -> None:
-    """Pick a named query in the header's Examples menu (switches to, or re-opens, its tab)."""
-    Select(driver.find_element(By.ID, "examples")).select_by_value(tab_id_of(query))
+    """Click a named query in the library (opens its tab, or switches to it)."""
+    button = driver.find_element(By.ID, f"lib-{tab_id_of(query)}")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
+    button.click()
     wait_for(lambda: active_tab_id(driver) == tab_id_of(query), f"the tab of {query.name}")
 
 

@@ -15,6 +15,8 @@ QUERY = ("SELECT ?item WHERE { ?item a <https://w3id.org/plankg/ontology#WorkIte
 
 
 def test_header_and_local_result_links(browser: WebDriver, live_server: str) -> None:
+    open_page(browser, live_server.rstrip("/") + "/plans")
+    browser.execute_script("localStorage.clear()")  # no kept tab (nor its old results) from earlier tests
     open_page(browser, live_server)
     wait_for(lambda: browser.execute_script(
         "return !!(window.plankgWorkbench && document.querySelector('.tabPanel.active .CodeMirror'))"),

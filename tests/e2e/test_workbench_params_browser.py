@@ -8,7 +8,6 @@ import pytest
 from browser import chromium_session, open_page, wait_for  # noqa: F401
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
-from selenium.webdriver.support.ui import Select
 
 from plankg.kb.queries import load_query
 
@@ -16,16 +15,23 @@ pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
 
 def open_example(browser: WebDriver, name: str) -> None:
-    Select(browser.find_element(By.ID, "examples")).select_by_value(f"q-{name}")
+    button = browser.find_element(By.ID, f"lib-q-{name}")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
+    button.click()
     wait_for(lambda: browser.find_element(By.ID, "params").is_displayed(), "the parameter form")
 
 
 def test_parameter_form_binds_and_runs(browser: WebDriver, live_server: str) -> None:
+    open_page(browser, live_server.rstrip("/") + "/plans")
+    browser.execute_script("localStorage.clear()")  # no tabs kept from earlier tests
     open_page(browser, live_server)
     wait_for(lambda: browser.execute_script("return !!window.plankgWorkbench"), "YASGUI to draw")
-    if not browser.find_elements(By.CSS_SELECTOR, "#examples option[value='q-responsibility-chain']"):
-        pytest.fail("the examples menu has no responsibility-chain")
+    if not browser.find_elements(By.ID, "lib-q-responsibility-chain"):
+        pytest.fail("the library has no responsibility-chain")
+    assert not browser.find_element(By.ID, "params").is_displayed()  # the starter tab has none
     open_example(browser, "responsibility-chain")
+    assert browser.execute_script("return window.plankgWorkbench.yasgui.getTab().getId()") \
+        == "q-responsibility-chain"
     query = load_query("responsibility-chain")
     assert query.summary in browser.find_element(By.ID, "params-about").text
     field = browser.find_element(By.CSS_SELECTOR, "#params-fields input[name=number]")

@@ -722,3 +722,14 @@ def report(run: Runner) -> Row:
             "holdersWithoutItem": len(gap["holdersWithoutItem"]),
         },
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# Implied responsibilities (for the chain diagram and the pages' stated / implied filter)
+# ---------------------------------------------------------------------------------------------
+
+
+def implied_responsibilities(focus: str, run: Runner) -> set[str]:
+    """IRIs of the responsibilities around an item, task or holder (those of its chain diagram)
+    whose basis is ImpliedIssuer (发文机关默认: the sentence names no one, the issuer answers)."""
+    return {r["responsibility"] for r in ask(run, "diagram-implied", focus=iri_term(focus))}

@@ -409,39 +409,236 @@ def fragments(iri: str, properties: list[PropertyValues]) -> list[Fragment]:
     return out
 
 
-@dataclass
-class Duty:
-    """One responsibility a holder bears (a row of duties-of-holder.rq)."""
-
-    responsibility: Term
-    type_label: str
-    scope: str
-    rule: str
-    item_number: int | None
-    item_href: str | None
-    quote: str
+PAGE_SIZE = 25          # duties per page of a holder's duties
+IMPLIED_KEY = "ImpliedIssuer"
+PLACE_TYPES = {PLAN + "Place", PLAN + "Programme"}
+WORK_TYPES = {PLAN + "WorkItem": "item", PLAN + "Task": "task"}
+HOLDER_TYPES = {"http://www.w3.org/ns/org#Post": "post", "http://www.w3.org/ns/org#Organization": "org",
+                PLAN + "AgentGroup": "group"}
 
 
-def duties(iri: str) -> list[Duty]:
-    """The duties of a post, organisation or group (directly or as a member of a group)."""
+def link(iri: str | None) -> str | None:
+    """A link to an IRI: its page here, an http(s) IRI as it is, anything else (javascript:) None."""
+    return (local_href(iri) or safe_href(iri)) if iri else None
+
+
+def plan_keys(iri: str, *row_lists: Iterable[Sequence[Any]]) -> list[str]:
+    """The plans a resource belongs to: the plan in its IRI (``/id/plan/KEY/...``), else every
+    plan whose named graph holds one of its triples (a place may be named by several plans)."""
+    from plankg.web.describe import manifest
+
+    plans = manifest().get("plans", [])
+    rest = iri[len(base_iri()):] if iri.startswith(base_iri()) else ""
+    for plan in plans:
+        key = str(plan.get("key", ""))
+        if key and (rest == f"id/plan/{key}" or rest.startswith(f"id/plan/{key}/")):
+            return [key]
+    graphs = {str(row[3]) for rows_ in row_lists for row in rows_ if len(row) > 3}
+    return [str(p["key"]) for p in plans if p.get("graph") in graphs]
+
+
+def plan_title(key: str) -> str:
+    """The title of a plan of the build (its key when it has none)."""
+    from plankg.web.describe import manifest
+
+    for plan in manifest().get("plans", []):
+        if plan.get("key") == key:
+            return str(plan.get("title") or key)
+    return key
+
+
+def runner(key: str) -> Any:
+    """An accountability runner over one plan of the service's knowledge base."""
+    from plankg.web.api import service_runner
+
+    return service_runner(key)
+
+
+def answer_of(compute: Any) -> Any:
+    """``compute()``, or None when the question has no answer (nothing to trace, a failed query):
+    a page then leaves that section out instead of failing."""
+    from plankg.kb.accountability import TraceNotFound
+    from plankg.web.api import ApiError
+
+    try:
+        return compute()
+    except (TraceNotFound, ApiError) as exc:
+        log.info("page section left out: %s", exc)
+        return None
+
+
+def item_href(key: str, number: Any) -> str | None:
+    """The page of item ``number`` of plan ``key``."""
+    return local_href(f"{base_iri()}id/plan/{key}/item/{number}") if number is not None else None
+
+
+def implied_of(iri: str, keys: list[str]) -> set[str]:
+    """The implied (发文机关默认) responsibilities around a resource, over its plans."""
+    from plankg.kb import accountability as audit
+
+    out: set[str] = set()
+    for key in keys:
+        out |= answer_of(lambda key=key: audit.implied_responsibilities(iri, runner(key))) or set()
+    return out
+
+
+# ---- items and tasks: who answers for them ------------------------------------------------------
+
+def work_responsibilities(iri: str, kind: str, keys: list[str]) -> dict[str, Any] | None:
+    """The responsibilities stated on an item or task (the trace answer), each with the links
+    of its holder and the holders it answers to; None when the plan has none."""
+    from plankg.kb import accountability as audit
+
+    if not keys:
+        return None
+    answer = answer_of(lambda: audit.trace_work(iri, kind, runner(keys[0])))
+    if not answer:
+        return None
+    holder_of = {r["iri"]: r["holder"] for r in answer["responsibilities"]}
+    rows_ = []
+    for r in answer["responsibilities"]:
+        if r["relation"] != "on":
+            continue
+        rows_.append({**r, "implied": r["basisKey"] == IMPLIED_KEY,
+                      "holderHref": link(r["holder"]["iri"]), "href": link(r["iri"]),
+                      "answersToHolders": [{**holder_of[p], "href": link(holder_of[p]["iri"])}
+                                           for p in r["answersTo"] if p in holder_of]})
+    return {"rows": rows_, "implied": answer.get("implied"), "plan": keys[0],
+            "trace": f"{request.script_root}/trace/{kind_subject(answer, kind)}?plan={keys[0]}"}
+
+
+def kind_subject(answer: dict[str, Any], kind: str) -> str:
+    """What ``plankg trace`` takes for this item or task: ``19`` or ``19.2``."""
+    number = answer["item"]["number"]
+    if kind == "task" and len(answer.get("tasks", [])) == 1:
+        return f"{number}.{answer['tasks'][0]['number']}"
+    return str(number)
+
+
+# ---- posts, organisations, groups: their duties, grouped and paginated ---------------------------
+
+def query_choice(name: str, allowed: tuple[str, ...]) -> str:
+    """A query-string parameter that must be one of ``allowed`` ("" when absent); else 400."""
+    value = request.args.get(name, "")
+    if value not in allowed:
+        raise ServiceError(400, f"{name}={value!r}: give one of " + ", ".join(a for a in allowed if a))
+    return value
+
+
+def page_number() -> int:
+    """``?page=N`` (1 when absent); 400 unless a positive integer."""
+    value = request.args.get("page", "1").strip()
+    if not value.isdigit() or int(value) < 1 or len(value) > 6:
+        raise ServiceError(400, f"page={value!r}: give a page number (1, 2, ...)")
+    return int(value)
+
+
+def holder_duties(iri: str, kind: str, keys: list[str], implied: set[str]) -> list[dict[str, Any]]:
+    """Every duty of a post, organisation or group over its plans, in plan and item order."""
+    from plankg.kb import accountability as audit
+
     out = []
-    for _h, type_label, scope, rule, number, quote, resp in select("duties-of-holder", holder=iri):
-        item = str(resp).rsplit("/responsibility/", 1)[0] if "/responsibility/" in str(resp) else ""
-        out.append(Duty(iri_term(str(resp)), str(type_label or ""), str(scope or ""),
-                        str(rule or ""), int(number) if number is not None else None,
-                        local_href(item) if item else None, str(quote or "")))
-    return sorted(out, key=lambda d: (d.item_number or 0, d.type_label))
+    for key in keys:
+        answer = answer_of(lambda key=key: audit.trace_holder(iri, kind, runner(key)))
+        for d in (answer or {}).get("duties", []):
+            out.append({**d, "plan": key, "implied": d["iri"] in implied, "href": link(d["iri"]),
+                        "itemHref": item_href(key, d["item"]),
+                        "viaHref": link(d["via"]["iri"]) if d.get("via") else None})
+    return out
 
 
-def chain_svg(iri: str, types: set[str], inbound: list[PropertyValues]) -> Markup | None:
+def page_href(**params: Any) -> str:
+    """This page with other query parameters (None drops one), at its duties."""
+    from urllib.parse import urlencode
+
+    args = {k: v for k, v in request.args.items() if k not in params}
+    args.update({k: str(v) for k, v in params.items() if v not in (None, "")})
+    query = urlencode(sorted(args.items()))
+    return request.script_root + request.path + (f"?{query}" if query else "") + "#duties"
+
+
+def duty_page(duties: list[dict[str, Any]], several_plans: bool) -> dict[str, Any]:
+    """One page of a holder's duties, filtered by ``?implied=`` and grouped by item, with counts."""
+    chosen = query_choice("implied", ("", "0", "1"))
+    page = page_number()
+    kept = [d for d in duties if chosen == "" or d["implied"] == (chosen == "1")]
+    pages = max(1, -(-len(kept) // PAGE_SIZE))
+    if page > pages:
+        raise ServiceError(404, f"no page {page} of these duties: there {'is' if pages == 1 else 'are'} "
+                                f"{pages} (page=1..{pages})")
+    first = (page - 1) * PAGE_SIZE
+    shown = kept[first:first + PAGE_SIZE]
+    per_item: dict[tuple[str, Any], int] = {}
+    for d in kept:
+        per_item[(d["plan"], d["item"])] = per_item.get((d["plan"], d["item"]), 0) + 1
+    groups: list[dict[str, Any]] = []
+    for d in shown:
+        key = (d["plan"], d["item"])
+        if not groups or groups[-1]["key"] != key:
+            groups.append({"key": key, "plan": d["plan"], "planTitle": plan_title(d["plan"]) if several_plans else "",
+                           "item": d["item"], "itemTitle": d["itemTitle"], "href": d["itemHref"],
+                           "total": per_item[key], "duties": [],
+                           "continued": not groups and first > 0
+                           and (kept[first - 1]["plan"], kept[first - 1]["item"]) == key})
+        groups[-1]["duties"].append(d)
+    by_type: dict[str, int] = {}
+    for d in kept:
+        by_type[d["type"]] = by_type.get(d["type"], 0) + 1
+    implied_count = sum(1 for d in duties if d["implied"])
+    return {
+        "groups": groups, "page": page, "pages": pages, "size": PAGE_SIZE,
+        "first": first + 1 if shown else 0, "last": first + len(shown), "total": len(kept),
+        "all": len(duties), "implied": implied_count, "stated": len(duties) - implied_count,
+        "itemCount": len({(d["plan"], d["item"]) for d in duties}), "filter": chosen,
+        "byType": sorted(by_type.items(), key=lambda kv: (-kv[1], kv[0])),
+        "prev": page_href(page=page - 1 if page > 2 else None) if page > 1 else None,
+        "next": page_href(page=page + 1) if page < pages else None,
+        "filters": [(label, value == chosen, page_href(implied=value or None, page=None))
+                    for label, value in (("all", ""), ("stated", "0"), ("implied", "1"))],
+    }
+
+
+# ---- places and programmes: what touches them -------------------------------------------------
+
+def touching(iri: str, kind: str, keys: list[str]) -> list[dict[str, Any]]:
+    """Per plan: the items that touch a place or programme (each once, with the tasks and
+    participations in it), and the targets and deadlines that concern it (``plankg trace``)."""
+    from urllib.parse import quote
+
+    from plankg.kb import accountability as audit
+
+    out = []
+    for key in keys:
+        answer = answer_of(lambda key=key: audit.trace_touching(iri, kind, runner(key)))
+        if not answer or not answer["mentions"] and not answer["deadlines"]:
+            continue
+        items: dict[Any, dict[str, Any]] = {}
+        for m in answer["mentions"]:
+            entry = items.setdefault(m["item"], {
+                "number": m["item"], "title": m["itemTitle"], "href": item_href(key, m["item"]),
+                "trace": f"{request.script_root}/trace/{m['item']}?plan={key}", "mentions": []})
+            other = m.get("other") or None
+            entry["mentions"].append({**m, "otherHref": link(other["iri"]) if other else None})
+        deadlines = [{**t, "href": link(t["iri"]), "itemHref": item_href(key, t["item"])}
+                     for t in answer["deadlines"]]
+        out.append({"plan": key, "title": plan_title(key), "several": len(keys) > 1,
+                    "itemRows": sorted(items.values(), key=lambda i: i["number"]),
+                    "deadlines": deadlines, "notes": answer.get("notes", []),
+                    "trace": f"{request.script_root}/trace/{quote(iri, safe=':/')}?plan={key}"})
+    return out
+
+
+def chain_svg(iri: str, types: set[str], inbound: list[PropertyValues],
+              implied: set[str] = frozenset()) -> Markup | None:  # type: ignore[assignment]
     """The responsibility chain diagram for items, tasks, holders; None for other resources."""
     from plankg.render import diagram
 
     holds = any(pv.prop.iri == PLAN + "holder" for pv in inbound)
     if not (types & DIAGRAM_TYPES or holds):
         return None
-    rows = select("responsibility-diagram", focus=iri)
-    chain = diagram.build_chain(rows, local_href, focus_holder=iri if holds else None)
+    rows_ = select("responsibility-diagram", focus=iri)
+    chain = diagram.build_chain(rows_, local_href, focus_holder=iri if holds else None,
+                                implied=implied)
     svg = diagram.render_svg(chain, "Responsibility chain (answers to ↑)",
                              focus_holder=iri if holds else None)
     return Markup(svg) if svg else None
@@ -460,12 +657,23 @@ def render_page(iri: str, path: str, outbound: list[tuple[Any, ...]],
     types = {v.iri for pv in properties if pv.prop.iri == str(RDF.type) for v in pv.values if v.iri}
     type_terms = [v for pv in properties if pv.prop.iri == str(RDF.type) for v in pv.values
                   if not v.inferred]
+    diagram_page = bool(types & DIAGRAM_TYPES or holds)
+    keys = plan_keys(iri, outbound, inbound_rows) if diagram_page or types & PLACE_TYPES else []
+    implied = implied_of(iri, keys) if diagram_page else set()
+    work_kind = next((k for t, k in WORK_TYPES.items() if t in types), None)
+    holder_kind = next((k for t, k in HOLDER_TYPES.items() if t in types), "post")
+    duty_view = None
+    if holds or PLAN + "AgentGroup" in types:
+        duty_view = duty_page(holder_duties(iri, holder_kind, keys, implied), len(keys) > 1)
+    touch_kind = "place" if PLAN + "Place" in types else "programme"
     return render_template(
         "resource.html", iri=iri, path=path, label_zh=zh, label_en=en, curie=curie(iri),
         types=type_terms, properties=properties, inbound=inbound,
         inbound_count=len(inbound_rows), evidence=evidence(iri),
-        fragments=fragments(iri, properties), diagram=chain_svg(iri, types, inbound),
-        duties=duties(iri) if holds or PLAN + "AgentGroup" in types else [],
+        fragments=fragments(iri, properties), diagram=chain_svg(iri, types, inbound, implied),
+        work=work_responsibilities(iri, work_kind, keys) if work_kind else None,
+        duties=duty_view,
+        touching=touching(iri, touch_kind, keys) if types & PLACE_TYPES else [],
         alternates=alternates(path), base=base_iri())
 
 

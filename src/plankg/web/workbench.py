@@ -1,4 +1,9 @@
-"""The query workbench: YASGUI (vendored, no CDN) pointed at this server's /sparql."""
+"""The query workbench: YASGUI (vendored, no CDN) pointed at this server's /sparql.
+
+Beside the editor, a library of the named queries (grouped by the tags of their header, filtered
+as one types); a click opens a query in its own tab. YASGUI keeps the user's tabs in the browser's
+localStorage (PERSISTENCE_ID), so a reload shows the tabs one had open.
+"""
 
 from __future__ import annotations
 
@@ -26,6 +31,9 @@ VENDOR_DIR = Path(__file__).resolve().parent / "static" / "vendor"
 YASGUI_FILES = ("yasgui.min.js", "yasgui.min.css", "LICENSE")
 
 # The starter query's prefixes; the editor and the result table also know the ontology's PREFIXES.
+# The localStorage key under which YASGUI keeps the tabs (workbench.js reads it from the config).
+PERSISTENCE_ID = "plankg-workbench"
+
 STARTER_PREFIXES = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
@@ -61,8 +69,49 @@ def tab_id(name: str) -> str:
     return "q-" + re.sub(r"[^A-Za-z0-9_-]", "-", name)
 
 
+# The library beside the editor groups the named queries by the `tags:` of their `#+` header
+# (see kb/queries/README.md), not by their names. Each known tag belongs to one group; a query with
+# tags of several groups goes to the first of them in GROUP_PRIORITY (a report query tagged
+# `accountability` is a report; a trace query tagged `places` and `accountability` is an
+# accountability query), and a query with no known tag to "other". A new tag shows its queries
+# under "other" until it is added here.
+GROUPS: tuple[tuple[str, str, str], ...] = (  # (key, heading, what its queries answer), in page order
+    ("competency", "Competency questions 能力问题",
+     "CQ01-CQ20: the questions the ontology was designed to answer"),
+    ("accountability", "Accountability and audit 问责与审计",
+     "who answers for what (the trace queries), with the evidence sentence and its span"),
+    ("gaps", "Gaps 缺口", "duties, targets and tasks that lack a holder, an item or a deadline"),
+    ("report", "Report 报告", "the tables of the /report page"),
+    ("topics", "Targets, places, programmes, documents 目标·地点·项目·文件",
+     "topical questions: targets and deadlines, places, programmes, cited documents, structure"),
+    ("corpus", "Corpus 语料", "the plans of the corpus and one kind of target across them"),
+    ("linked-data", "Linked data 关联数据", "what the resource pages and the ontology IRI show"),
+    ("other", "Other 其他", "queries whose tags name no group above"),
+)
+TAG_GROUPS: dict[str, str] = {
+    "competency": "competency",
+    "accountability": "accountability", "audit": "accountability", "provenance": "accountability",
+    "lookup": "accountability",
+    "gaps": "gaps",
+    "report": "report",
+    "targets": "topics", "deadlines": "topics", "milestones": "topics", "cadences": "topics",
+    "places": "topics", "programmes": "topics", "documents": "topics", "items": "topics",
+    "structure": "topics",
+    "corpus": "corpus",
+    "linked-data": "linked-data", "ontology": "linked-data",
+}
+GROUP_PRIORITY = ("competency", "report", "gaps", "corpus", "linked-data", "accountability", "topics")
+
+
+def query_group(tags: tuple[str, ...] | list[str]) -> str:
+    """The library group of a named query, from the tags of its header."""
+    groups = {TAG_GROUPS[t] for t in tags if t in TAG_GROUPS}
+    return next((g for g in GROUP_PRIORITY if g in groups), "other")
+
+
 def example_tabs() -> list[dict[str, Any]]:
-    """One YASGUI tab per `queries/*.rq`: name, summary (the tab title), description and text."""
+    """Every `queries/*.rq` as the library offers it (and as its YASGUI tab opens): name, summary
+    (the tab title), description, tags, group, text and parameters."""
     from plankg.kb.queries import list_queries
 
     return [
@@ -71,12 +120,24 @@ def example_tabs() -> list[dict[str, Any]]:
             "name": q.name,
             "title": q.summary or q.name,
             "description": q.description or "",
+            "tags": [str(t) for t in q.tags],
+            "group": query_group(q.tags),
             "query": q.text,
             "params": [{"name": k, "description": str(v or ""), "example": q.example.get(k, "")}
                        for k, v in q.params.items()],
         }
         for q in list_queries()
     ]
+
+
+def library_groups(examples: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The non-empty groups of the library in page order, each with its examples (by name)."""
+    out = []
+    for key, heading, about in GROUPS:
+        members = [ex for ex in examples if ex["group"] == key]
+        if members:
+            out.append({"key": key, "heading": heading, "about": about, "examples": members})
+    return out
 
 
 def starter_query(prefixes: dict[str, str] = STARTER_PREFIXES) -> str:
@@ -108,6 +169,7 @@ def workbench_config() -> dict[str, Any]:
         "localBase": state().kb.base_iri,
         "localRoot": request.script_root + "/",
         "queriesApi": request.script_root + "/api/queries/",
+        "persistenceId": PERSISTENCE_ID,
     }
 
 
@@ -122,9 +184,11 @@ def render_workbench() -> str:
     """The workbench page (also what GET /sparql without a query gives a browser)."""
     version = yasgui_version()
     asset = f"vendor/yasgui-{version}/"
+    config = workbench_config()
     return render_template(
         "workbench.html",
-        config=workbench_config(),
+        config=config,
+        groups=library_groups(config["examples"]),
         yasgui_version=version,
         yasgui_js=url_for("workbench.static", filename=asset + "yasgui.min.js"),
         workbench_js=url_for("workbench.static", filename="workbench.js"),
