@@ -14,6 +14,11 @@ Conventions worth knowing:
   ``总投资13亿元`` -> value 1300000000, unit ``元``; likewise ``1.5万人`` -> 15000 人.
 * A quantity inside “…” is kept only when the quote names N counted things (“十项改革试点”,
   flagged ``in_quote``); slogans and names such as “1234”, “9+3”, “18条” are dropped.
+* A quantity is not yet a target: ``not_a_target`` names why one is not (a number that is part of a
+  name or title such as 三年行动计划 / 八项规定 / 学前三年毛入园率, a rank such as 降低1个考核等次, a
+  percentage that does not say of what, 不让一个学生 "not a single one"); a target needs a thing
+  counted, which a percentage finds in a measure (覆盖率达到90%, 名额的70%) or, for a share of units
+  doing something (在村小必须100%开展), in the units it is a share of.
 * 每学期 is given the duration P6M (half a school year); a cadence's count is the first
   quantity after it in the same clause (每周编发1条 -> 1 条).
 * Seasons: spring = Mar–May, summer = Jun–Aug, autumn = Sep–Nov, winter = Dec–Feb (ends in
@@ -37,6 +42,8 @@ __all__ = [
     "Span",
     "parse_number",
     "find_quantities",
+    "find_targets",
+    "not_a_target",
     "find_dates",
     "find_cadences",
     "find_citations",
@@ -62,6 +69,7 @@ class Quantity:
     surface: str
     approx: bool = False  # 余/多 between number and unit (``20余所``)
     in_quote: bool = False  # inside “…” (only kept when the quote names N counted things)
+    action: str | None = None  # for a share of units: what they do (100%开展 -> 开展), right after it
 
 
 @dataclass(frozen=True)
@@ -175,22 +183,23 @@ _LEAD_WORDS = (
     "举办", "投入", "培训", "招聘", "招录", "达到", "累计", "总计", "共计", "增加", "购置",
     "配备", "配置", "采购", "安装", "资助", "发放", "争取", "力争", "确保", "全年", "年内",
     "共有", "现有", "拥有", "今年", "全市", "全县", "全区", "全省", "市域内", "区域内", "直接",
-    "降低", "提高", "超过", "不少于",
+    "降低", "提高", "超过", "不少于", "年底前", "年内", "年底",
 )
 _TRAIL_WORDS = (
-    "必须", "达到", "提高到", "提升到", "保持在", "控制在", "不低于", "不少于", "超过", "分别",
+    "必须", "达到", "提高到", "提升到", "保持在", "控制在", "保持", "不低于", "不少于", "超过", "分别",
     "要", "为", "达", "各",
 )
 # Words where a counted phrase taken from after the classifier stops.
 RE_AFTER_STOP = re.compile(
-    r"以上|以下|左右|以及|或者|开展|实施|进行|必须|得到|达到|通过|完成|实现|参加|参与|接受|纳入|"
+    r"以上|以下|以内|之内|左右|以及|或者|开展|实施|进行|必须|得到|达到|通过|完成|实现|参加|参与|接受|纳入|"
     r"[的和与及或在要因]"
 )
 # Last verb/preposition in a phrase before the number: the counted phrase starts after it.
 RE_BEFORE_CUT = re.compile(
     r"督查|检查|暗访|公布|编发|推进|落实|开展|完成|实现|组织|举办|建设|建成|新建|改扩建|组建|"
     r"评选|命名|表扬|整改|排查|投入|发放|新增|培训|配备|购置|购买|添置|更新|引进|招聘|化解|"
-    r"每(?:天|日|周|月|年|学期|季度)|[到对在和与及向把将由让使]"
+    r"培育|吸纳|改造(?!资金|经费|项目|工程|任务)|接待|创建|共建|设置|淘汰|选派|"
+    r"每(?:天|日|周|月|年|学期|季度)|及(?!以[上下])|[到对在和与向把将由让使]"
 )
 
 _RE_LEAD = re.compile(
@@ -322,7 +331,7 @@ def _is_ordinal_or_year(text: str, m: re.Match[str]) -> bool:
         return True  # "附件:1.2016年…": an item number glued to a year
     if num[0] in _CN_D and len(num) > 1 and all(ch in CN_DIGITS for ch in num):
         return True  # 二〇一四 / 一一: digit strings are codes or years, not counts
-    return False
+    return bool(re.search(r"[一二两三四五六七八九]{2}", num))  # 十三五, 两三个: a name or a guess, not a count
 
 
 def _after_phrase(text: str, pos: int, limit: int) -> str:
@@ -331,6 +340,9 @@ def _after_phrase(text: str, pos: int, limit: int) -> str:
     while j < limit and text[j] not in PUNCT and not text[j].isdigit():
         j += 1
     phrase = text[pos:j]
+    lead = re.match(r"(?:以上|以下|左右)(?=[\u4e00-\u9fff])", phrase)  # 1名以上乡村医生
+    if lead and not RE_AFTER_STOP.match(phrase, lead.end()):
+        phrase = phrase[lead.end():]
     stop = RE_AFTER_STOP.search(phrase)
     return phrase[: stop.start()] if stop else phrase
 
@@ -344,6 +356,13 @@ def _before_phrase(text: str, pos: int, limit: int) -> str:
     i = pos
     while i > limit and text[i - 1] not in PUNCT and not text[i - 1].isdigit():
         i -= 1
+    bare = _RE_TRAIL.sub("", text[i:pos])
+    if len(bare) < 2 and i > limit + 1 and text[i - 1] in _CLOSE_QUOTES:  # 事项“一网通办”率: the quote is in the name
+        opening = max(text.rfind(q, limit, i - 1) for q in _OPEN_QUOTES)
+        if opening >= 0:
+            i = opening
+            while i > limit and text[i - 1] not in PUNCT and not text[i - 1].isdigit():
+                i -= 1
     phrase = text[i:pos].removesuffix("的")
     if "的" in phrase:
         phrase = phrase.rsplit("的", 1)[1]
@@ -372,12 +391,79 @@ def find_quantities(text: str) -> list[Quantity]:
             continue  # a slogan or name such as “18条”, “3313”: not a target
         before_limit = max(prev_end, quote[0] + 1) if quote else prev_end
         counted = after or _before_phrase(text, m.start(), before_limit) or None
+        action = None
+        if unit in _SHARE_UNITS and not (counted and RE_MEASURE.search(counted)):
+            act = RE_SHARE_ACTION.match(text, m.end())
+            if act:  # 在村小必须100%开展: the share of the units named before it that do it
+                action = act["verb"]
+                counted = _share_units(text, m.start(), before_limit) or counted
         value = parse_number(m.group("num"))
         if value is None:
             continue
         out.append(Quantity(value, unit, counted, m.start(), m.end(), m.group(0),
-                            approx=bool(m.group("approx")), in_quote=quote is not None))
+                            approx=bool(m.group("approx")), in_quote=quote is not None, action=action))
     return out
+
+
+# Units of a share (a percentage of something) and the words that say what a share is of.
+_SHARE_UNITS = {"%", "‰", "百分点"}
+RE_MEASURE = re.compile(r"率|比例|比重|占比|覆盖面|份额|名额|增长|增速|增幅|下降|降幅|减少|提高|提升|降低|浓度|指数")
+# A share followed by what the units do: 100%开展, 100%覆盖, 100%达标.
+RE_SHARE_ACTION = re.compile(r"(?:以上)?(?P<verb>开展|覆盖|落实|达标|完成|到位|合格|建成|配备|配齐|参加|参与|接种|"
+                             r"入学|上岗|实施|执行|签约|接入|联网)")
+# A number that is part of a name: N年行动计划, 一年试用期培训制度 (a duration qualifying a name).
+_DURATION_UNITS = {"年", "个月", "周", "天"}
+RE_NAME_HEAD = re.compile(r"(?:计划|规划|纲要|行动|工程|制度|机制|方案|攻坚)$")
+# 八项规定, 六项禁令: a code of conduct named by its number.
+RE_CODE_HEAD = re.compile(r"^(?:规定|禁令|纪律|准则|不准|严禁|承诺|原则)")
+# 降低1个考核等次, 提升一个档次: a step on a scale of ranks.
+RE_RANK = re.compile(r"^(?:考核|评价|评定|绩效|信用)?(?:等次|等级|档次|级别|名次|位次)")
+RE_NOT_ONE = re.compile(r"(?:不让|不使|不落下|不漏掉|不放过|没有|无一)$")
+RE_RANK_BEFORE = re.compile(r"(?:排名|位居|位列|名列|进入|跻身|居)[^,\uff0c;\uff1b。]{0,12}前$")
+
+
+def _share_units(text: str, pos: int, limit: int) -> str:
+    """The units a share is of: the clause's words before it, after its last 在/对 (在A、B必须100%开展 -> A、B)."""
+    i = pos
+    while i > limit and text[i - 1] not in CLAUSE_PUNCT + COLONS:
+        i -= 1
+    phrase = text[i:pos]
+    cut = max(phrase.rfind("在"), phrase.rfind("对"))
+    phrase = _RE_TRAIL.sub("", phrase[cut + 1:] if cut >= 0 else phrase)
+    return _RE_LEAD.sub("", phrase)
+
+
+def not_a_target(text: str, q: Quantity) -> str | None:
+    """Why the quantity ``q`` of ``text`` is not a target (a number, a unit and a thing counted), or None.
+
+    Rules of the genre: a percentage must say of what; a number that is part of a name or title
+    (三年行动计划, 一年试用期培训制度, 学前三年毛入园率, 八项规定) and a rank (降低1个考核等次, 前三名)
+    count nothing; 不让一个学生… is "not a single one".
+    """
+    after = text[q.end:]
+    counted_after = bool(q.counted) and after.startswith(q.counted)
+    if not q.counted:
+        return "no thing counted"
+    if q.unit in _SHARE_UNITS and not q.action and not RE_MEASURE.search(q.counted):
+        return f"a percentage that does not say of what ({q.counted}{q.surface})"
+    if counted_after and re.search(r"(?:率|比例|比重)$", q.counted):
+        return f"part of the name of a measure ({q.surface}{q.counted})"
+    if counted_after and q.unit in _DURATION_UNITS and RE_NAME_HEAD.search(q.counted):
+        return f"part of a name ({q.surface}{q.counted})"
+    if counted_after and not q.surface[0].isascii() and RE_CODE_HEAD.match(q.counted):
+        return f"the name of a code ({q.surface}{q.counted})"
+    if counted_after and RE_RANK.match(q.counted):
+        return f"a rank, not a count ({q.surface}{q.counted})"
+    if RE_RANK_BEFORE.search(text[max(0, q.start - 20):q.start]):
+        return f"a rank, not a count (前{q.surface})"
+    if q.value == 1 and RE_NOT_ONE.search(text[max(0, q.start - 4):q.start]):
+        return f"not a single one ({q.surface}{q.counted})"
+    return None
+
+
+def find_targets(text: str) -> list[Quantity]:
+    """The quantities of ``text`` that are targets: a number, a unit and a thing counted."""
+    return [q for q in find_quantities(text) if not_a_target(text, q) is None]
 
 
 # ---------------------------------------------------------------------------------------

@@ -147,6 +147,7 @@ class FactFinder:
         self.plan, self.rec, self.plan_key = plan, rec, plan_key
         self.out = PlanFacts(programmes=dict(programmes or {}))
         self.text = plan.text
+        self._counted_by_unit: dict[tuple[str, int], dict[str, str]] = {}  # per task: unit -> last thing counted
 
     # -- helpers
     def _ev(self, start: int, end: int, item: Item, task: Task | None) -> Evidence:
@@ -345,12 +346,21 @@ class FactFinder:
             self._add("recurrence", self._ev(cs, ce, item, task), cadence=CADENCE.get(c.duration),
                       cadence_text=c.label_zh, count=c.count, unit=c.unit, concerns=subject[0] if subject else None)
         counted_by_cadence = {c.unit for c in cadences if c.count is not None}
+        elided = self._counted_by_unit.setdefault((item.key, task.number), {})
         for q in X.find_quantities(clause):
             if q.in_quote or (q.unit in counted_by_cadence and cadences):
                 continue
+            if not q.counted and q.unit in elided and q.unit not in X._SHARE_UNITS:
+                q = dataclasses.replace(q, counted=elided[q.unit])  # 新建中小学校2所,改扩建3所: 3所 中小学校
+            why = X.not_a_target(clause, q)
+            if why:
+                log.debug("item %s: %s is not a target: %s", item.key, q.surface, why)
+                continue
+            elided[q.unit] = q.counted
             due = dates[0] if dates else None
+            surface = q.surface + (q.action or "")
             self._add("target", self._ev(cs, ce, item, task), value=q.value, unit=q.unit, counts=q.counted,
-                      surface=q.surface, approx=q.approx, modality=modality, due=due,
+                      surface=surface, approx=q.approx, modality=modality, due=due,
                       concerns=subject[0] if subject else self._item_programme(item))
 
     def _milestone(self, item: Item, task: Task, cs: int, ce: int, clause: str, subject: list[Entity],

@@ -23,6 +23,10 @@ _CN_VALUES = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四":
 PILLAR_RE = re.compile(rf"(?P<num>[{CN_DIGITS}]{{1,3}})、(?P<title>[^。;\uff1b\n]{{2,60}})$")
 ITEM_RE = re.compile(
     rf"^(?:(?P<arabic>\d{{1,3}})\s*[.、\uff0e](?!\d)|[(\uff08](?P<cn>[{CN_DIGITS}]{{1,3}})[)\uff09])\s*")
+# (1) / （1） (ASCII, full-width or mixed parentheses): the item level when a plan has no 1. items.
+PAREN_ITEM_RE = re.compile(
+    rf"^(?:(?P<arabic>\d{{1,3}})\s*[.、\uff0e](?!\d)|[(\uff08](?P<cn>[{CN_DIGITS}]{{1,3}})[)\uff09]"
+    r"|[(\uff08]\s*(?P<paren>\d{1,3})\s*[)\uff09])\s*")
 TITLE_RE = re.compile(r"^[^。,\uff0c;\uff1b]{2,50}(?:工作要点|工作计划|工作安排|工作思路|要点|任务分解|任务分解表|分工方案|"
                       r"工作方案|实施方案|责任分工)$")
 DATE_RE = re.compile(rf"^[\d{CN_DIGITS}]{{4}}年[\d{CN_DIGITS}]{{1,2}}月(?:[\d{CN_DIGITS}]{{1,3}}日)?$")
@@ -215,11 +219,18 @@ def _item_style(lines: list[tuple[int, int, str]]) -> tuple[re.Pattern[str], str
     """The item pattern for this plan, and which numbering (if any) marks sub-headings instead.
 
     With both (一) and 1. numbering, (一) lines are sub-headings and 1. lines the items; with
-    neither, 一、 lines that carry sentences are the items.
+    neither, 一、 lines that carry sentences are the items. (1) lines are the items when there are
+    no 1. items (under 一、 pillars, or under (一) sub-headings, which are then sub-headings); with
+    1. items they are points inside an item, as are (1) lines under 一、 items that carry sentences.
     """
     found = [m for _, _, line in lines if (m := ITEM_RE.match(line))]
     arabic, paren = any(m["arabic"] for m in found), any(m["cn"] for m in found)
-    if not found and any(CN_ITEM_RE.match(line) for _, _, line in lines):
+    numbered = any(PAREN_ITEM_RE.match(line)["paren"] for _, _, line in lines if PAREN_ITEM_RE.match(line))
+    cn_items = any(CN_ITEM_RE.match(line) for _, _, line in lines)
+    headings = any(_pillar_at(line) and not CN_ITEM_RE.match(line) for _, _, line in lines)
+    if numbered and not arabic and (paren or headings or not cn_items):
+        return PAREN_ITEM_RE, ("cn" if paren else None)
+    if not found and cn_items:
         return CN_ITEM_RE, None
     return ITEM_RE, ("cn" if arabic and paren else None)
 
@@ -227,8 +238,8 @@ def _item_style(lines: list[tuple[int, int, str]]) -> tuple[re.Pattern[str], str
 def _item_number(m: re.Match[str]) -> int:
     """The number an item marker gives (1. / (一) / 一、)."""
     groups = m.groupdict()
-    if groups.get("arabic"):
-        return int(groups["arabic"])
+    if groups.get("arabic") or groups.get("paren"):
+        return int(groups.get("arabic") or groups["paren"])
     return chinese_number(groups.get("cn") or groups["cnitem"])
 
 
@@ -305,7 +316,8 @@ def _drop_scraping_artefacts(plan: Plan, preamble: list[tuple[int, int, str]]) -
 def _check(plan: Plan) -> None:
     """Structural checks: at least one item; every pillar has items; the tasks of every item."""
     if not plan.items:
-        raise SourceError("no numbered items found (expected lines like '1.', '1、' or '(一)')", path=plan.path)
+        raise SourceError("no numbered items found (expected lines like '1.', '1、', '(一)' or '(1)')",
+                          path=plan.path)
     for p in plan.pillars:
         if not p.items:
             raise SourceError(f"pillar {p.numeral}、{p.title} has no items", path=plan.path, line=p.line,

@@ -160,8 +160,9 @@ def _write(tmp: Path, result: BuildResult, ids: Ids, on_step: OnStep | None) -> 
         building.load([(tmp / "cross.nt", ox.NamedNode(inferred_iri))])
         store = building.finish(tmp / DATASET_FILE, tmp / "plankg.trig", ALL_PREFIXES)
     # The search index is built in another process (it opens the store read-only) while this one
-    # writes the dumps: the two longest shared steps, on two cores.
-    search = multiprocessing.get_context("spawn").Process(
+    # writes the dumps: the two longest shared steps, on two cores. Forked, not spawned: a spawned
+    # child would import the caller's main module again (scripts without a __main__ guard).
+    search = multiprocessing.get_context("fork" if os.name == "posix" else "spawn").Process(
         target=write_search_index, args=(tmp / SEARCH_FILE, tmp / STORE_DIR), daemon=True)
     try:
         sizes = {str(r["graph"].value): int(r["triples"].value) for r in store.query(build_query("graph-sizes"))}

@@ -134,7 +134,7 @@ def resolve(subject: str, run: Runner) -> Row:
         rows = ask(run, "trace-item", number=literal_term(int(text)))
         if not rows:
             raise TraceNotFound(
-                f"no work item {text} in the plan (see `plankg report` for the items)"
+                f"no work item {text} in the plan (its report lists the items)"
             )
         return {
             "iri": rows[0]["item"],

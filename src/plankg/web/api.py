@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
-from flask import Blueprint, Response, current_app, json, request
+from flask import Blueprint, Response, current_app, json, render_template, request, url_for
 
 from plankg.errors import PlanChoice
 from plankg.kb import QueryFailed
@@ -125,6 +125,19 @@ def index() -> Response:
 def openapi_json() -> Response:
     """The OpenAPI 3.1 description of these endpoints."""
     return answer(openapi())
+
+
+# The vendored Swagger UI of /api/docs (static/vendor/swagger-ui/, see its README.md).
+SWAGGER_UI_VERSION = "5.35.0"
+# Pages under /api/ that are views of the description, not operations of it.
+NOT_OPERATIONS = ("api.docs",)
+
+
+@bp.get("/docs")
+def docs() -> str:
+    """The OpenAPI description in the browser: vendored Swagger UI, no CDN, no inline script."""
+    return render_template("api-docs.html", spec_url=url_for("api.openapi_json"),
+                           swagger_ui_version=SWAGGER_UI_VERSION)
 
 
 @bp.get("/trace/<path:subject>")
@@ -529,5 +542,5 @@ def api_rules() -> list[str]:
     return sorted(
         re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)
         for rule in current_app.url_map.iter_rules()
-        if rule.rule.startswith("/api/")
+        if rule.rule.startswith("/api/") and rule.endpoint not in NOT_OPERATIONS
     )
