@@ -429,6 +429,11 @@ class GraphBuilder:
 def _target_label(clause: str, surface: str, counts: str | None) -> str:
     """The shortest run of the clause holding both the quantity and what it counts (7个乡镇, 新建中小学校9所)."""
     at = clause.find(surface)
-    if not counts or at < 0 or (c := clause.find(counts)) < 0:
+    if not counts or at < 0:
         return f"{counts or ''}{surface}"
+    c = clause.find(counts, at + len(surface))  # what it counts, nearest after the number (两个县) ...
+    if c < 0 or c > at + len(surface) + 12:
+        c = clause.rfind(counts, 0, at)  # ... or before it (新建中小学校9所)
+    if c < 0:
+        return f"{counts}{surface}"
     return clause[min(at, c):max(at + len(surface), c + len(counts))]
