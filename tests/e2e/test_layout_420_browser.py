@@ -21,6 +21,7 @@ WIDTH, HEIGHT = 420, 900
 
 SITE_NAV = "header.site nav a"     # the navigation bar of every page built on _base.html
 SITE_LINKS = 8
+SITE_BAR = "div.sitebar nav.site a"   # the same bar (_nav.html) on every page, the workbench and report too
 # page -> (a script that is true once the page has drawn, its navigation links, how many at least)
 PAGES = {
     "plans": ("return !!document.querySelector('table.plans tbody tr')", SITE_NAV, SITE_LINKS),
@@ -138,3 +139,7 @@ def test_page_fits_420px(narrow: WebDriver, live_server: str, page: str) -> None
     assert_fits(m, nav_links=links)
     if nav == SITE_NAV:
         assert "/api/docs" in {link["href"] for link in m["links"]}
+    # every page, whatever its own navigation, has the site's bar, all of it on screen and clickable
+    bar = narrow.execute_script(MEASURE, SITE_BAR)
+    assert_fits(bar, nav_links=SITE_LINKS)
+    assert len(bar["links"]) == SITE_LINKS and "/api/docs" in {link["href"] for link in bar["links"]}

