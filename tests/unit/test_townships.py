@@ -35,3 +35,14 @@ def test_a_plans_townships_get_their_codes_and_county() -> None:
         code = str(g.value(town, PLAN.divisionCode))
         assert len(code) == 9 and code.startswith("330523"), town
         assert str(g.value(g.value(town, PLAN.withinPlace), RDFS.label)) == "安吉县"
+
+
+def test_a_development_zone_listed_by_the_nbs_gets_its_code() -> None:
+    from plankg.build.recognise import Recogniser
+
+    text = "在大兴经济开发区建设产业园。"
+    rec = Recogniser("北京市大兴区人民政府")
+    rec.prime(text)
+    zones = {m.entity.name: m.entity for m in rec.find(text, 0) if m.entity.type == "DevelopmentZone"}
+    assert zones["大兴经济开发区"].key == "110115405"
+    assert zones["大兴经济开发区"].props["within"] == "110115"

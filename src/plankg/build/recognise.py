@@ -539,6 +539,8 @@ class Recogniser:
             while begin < e and not (begin == 0 or not _is_cjk(text[begin - 1]) or text[begin - 1] in "和与及在到"
                                      or begin in ends or begin in starts):
                 begin += 1
+            while text[begin] in "在到和与及对" and e - begin > len(m["zone"] or m["town"]) + 2:
+                begin += 1  # 在大兴经济开发区 at the start of a text: the preposition is not the name's
             name = text[begin:e]
             core = name[: -len(m["zone"] or m["town"])]
             if begin in starts and starts[begin].end <= e - 2:
@@ -554,7 +556,7 @@ class Recogniser:
             code = within.code if within else "000000"
             typ = "DevelopmentZone" if zone else "Township"
             key = f"{code}-{slug(name)}"
-            if not zone and (official := D.township(name, within)):
+            if official := D.township(name, within):  # township-level zones are in the NBS table too
                 key, county = official  # its NBS code, and the county it lies in
                 within = D.table().get(county, within)
                 code = within.code if within else county
