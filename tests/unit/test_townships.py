@@ -46,3 +46,8 @@ def test_a_development_zone_listed_by_the_nbs_gets_its_code() -> None:
     zones = {m.entity.name: m.entity for m in rec.find(text, 0) if m.entity.type == "DevelopmentZone"}
     assert zones["大兴经济开发区"].key == "110115405"
     assert zones["大兴经济开发区"].props["within"] == "110115"
+
+
+def test_a_county_level_development_zone_gets_its_code_and_city() -> None:
+    shijiazhuang = D.table()["130100"]
+    assert D.township("石家庄高新技术产业开发区", shijiazhuang) == ("130171", "130100")

@@ -148,11 +148,17 @@ def ancestors(d: Division) -> list[Division]:
 
 @cache
 def townships() -> dict[str, list[tuple[str, str]]]:
-    """Township name -> [(its 9-digit NBS code, the code of its county)] (``data/townships.csv.gz``)."""
+    """Township or development-zone name -> [(its NBS code, the code of the county, or for a
+    county-level zone the city, it lies in)] (``data/townships.csv.gz``, ``data/county_zones.csv``)."""
     raw = resources.files("plankg.build").joinpath("data", "townships.csv.gz").read_bytes()
     out: dict[str, list[tuple[str, str]]] = {}
     for row in csv.DictReader(io.StringIO(gzip.decompress(raw).decode("utf-8"))):
         out.setdefault(row["name"], []).append((row["code"], row["areaCode"]))
+    # county-level development zones (石家庄高新技术产业开发区 130171): NBS codes outside GB/T 2260,
+    # listed under the city they lie in
+    zones = resources.files("plankg.build").joinpath("data", "county_zones.csv").read_text("utf-8")
+    for row in csv.DictReader(io.StringIO(zones)):
+        out.setdefault(row["name"], []).append((row["code"], row["cityCode"] + "00"))
     return out
 
 
