@@ -167,6 +167,17 @@ def test_stale_pipeline_versions_are_pruned(tmp_path: Path) -> None:
     assert not stale.parent.exists() and cache.folder.exists()
 
 
+def test_what_a_killed_build_left_is_deleted_once_stale(tmp_path: Path) -> None:
+    cache = PlanCache(tmp_path)
+    assert cache.folder is not None
+    old, fresh = cache.folder / ".abc-old", cache.folder / ".abc-new"
+    for d in (old, fresh):
+        d.mkdir(parents=True)
+    os.utime(old, (0, 0))
+    cache.prune()
+    assert not old.exists() and fresh.exists()  # a running build's folder is left alone
+
+
 def test_a_half_written_entry_is_not_used(tmp_path: Path) -> None:
     cache = PlanCache(tmp_path)
     assert cache.folder is not None

@@ -22,6 +22,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from functools import lru_cache
 from importlib import metadata, resources
 from pathlib import Path
@@ -99,13 +100,18 @@ class PlanCache:
             shutil.rmtree(tmp, ignore_errors=True)
         return entry
 
-    def prune(self) -> None:
-        """Delete the entries of other pipeline versions: they can never be used again."""
+    def prune(self, stale_after: float = 3600.0) -> None:
+        """Delete the entries of other pipeline versions (they can never be used again) and what
+        killed builds left half-written (temporary folders older than ``stale_after`` seconds)."""
         if self.folder is None or not self.folder.parent.is_dir():
             return
         for other in self.folder.parent.iterdir():
             if other != self.folder and other.is_dir():
                 shutil.rmtree(other, ignore_errors=True)
+        cutoff = time.time() - stale_after
+        for tmp in self.folder.glob(".*"):
+            if tmp.is_dir() and tmp.stat().st_mtime < cutoff:
+                shutil.rmtree(tmp, ignore_errors=True)
 
 
 def read_meta(entry: Path) -> dict[str, Any]:
