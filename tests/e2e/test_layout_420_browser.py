@@ -32,9 +32,9 @@ PAGES = {
     "api/docs": ("return document.querySelectorAll('#swagger-ui .opblock').length > 5", SITE_NAV, SITE_LINKS),
     # the printable report stands alone: its navigation is its table of contents (timeline, 7 pillars, gaps)
     "report": ("return !!document.querySelector('header.report h1')", "header.report nav.toc a", 9),
-    # the workbench has a header of its own
+    # the workbench: the site bar, then a header of its own
     "": ("return !!(window.plankgWorkbench && document.querySelector('.tabPanel.active .CodeMirror'))",
-         "header.plankg nav a", 7),
+         SITE_BAR, SITE_LINKS),
 }
 
 # What the page looks like to a reader at this width: sideways overflow, boxes sticking out of
