@@ -130,6 +130,22 @@ def test_two_files_with_one_plan_key_fail_the_second_only(tmp_path: Path) -> Non
     assert result.failures[0].path == str(b)
 
 
+def test_a_terminated_build_leaves_nothing_half_written(corpus: Path, tmp_path: Path) -> None:
+    import signal
+    import time
+
+    work = tmp_path / "work"
+    work.mkdir()
+    proc = subprocess.Popen([sys.executable, "-m", "plankg", "build", str(corpus), "--out", str(work / "b"),
+                             "--no-cache", "-j", "1"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    while not any(work.iterdir()) and proc.poll() is None:  # wait for the build's temporary folder
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGTERM)
+    _out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 128 + signal.SIGTERM, err
+    assert list(work.iterdir()) == []
+
+
 def test_missing_source_is_an_error_naming_it(tmp_path: Path) -> None:
     r = plankg("build", str(tmp_path / "nowhere.txt"), "--out", str(tmp_path / "b"))
     assert r.returncode == 2 and "nowhere.txt" in r.stderr and "no such file" in r.stderr

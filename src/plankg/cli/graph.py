@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,10 @@ def _fail(exc: Exception, code: int = 2) -> None:
 
 
 PARTIAL_EXIT = 3  # the build was written, without the plans that failed
+
+
+def _terminated(signum: int, _frame: Any) -> None:
+    raise SystemExit(128 + signum)  # unwinds through the build, which deletes its temporary folder
 
 
 @click.command()
@@ -55,6 +60,7 @@ def build(sources: tuple[Path, ...], out: Path | None, base_iri: str | None, job
     """
     from plankg.build.pipeline import expand_sources, run_build
 
+    signal.signal(signal.SIGTERM, _terminated)  # a stopped build cleans up like a failed one
     logging.getLogger("plankg.build").setLevel(logging.ERROR)  # plans' warnings: in the summary below
     if quiet:
         logging.getLogger().setLevel(logging.ERROR)
