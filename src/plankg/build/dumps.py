@@ -66,9 +66,9 @@ def write_dumps(folder: Path, store: ox.Store, trig: Path, prefixes: dict[str, s
 
 def sort_lines(source: Path, target: Path) -> None:
     """Sort a file's lines bytewise (so that two builds' N-Triples diff well), in bounded memory:
-    with the system's ``sort`` (an external merge sort) where there is one."""
+    with the system's ``sort`` (an external merge sort with a fixed 256 MiB buffer) where there is one."""
     if sort := shutil.which("sort"):
-        subprocess.run([sort, "-S", "25%", "-T", str(target.parent), "-o", str(target), str(source)],
+        subprocess.run([sort, "-S", "256M", "-T", str(target.parent), "-o", str(target), str(source)],
                        env={**os.environ, "LC_ALL": "C"}, check=True)
     else:
         target.write_bytes(b"".join(sorted(source.read_bytes().splitlines(keepends=True))))
