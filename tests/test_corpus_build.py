@@ -69,7 +69,6 @@ def test_an_unchanged_plan_comes_from_the_cache_and_a_changed_one_is_rebuilt(cor
     changed.write_text(changed.read_text("utf-8").replace("宜宾", "宜宾", 1) + "\n附件：新增的一行\n", "utf-8")
     third = run_build([corpus], out=tmp_path / "b3", cache_dir=cache)
     assert {p.key: p.cached for p in third.plans} == {"deyang-2016": True, "gulin-2016-flat": True, "yibin-2015": False}
-    assert third.steps["plans"] < first.steps["plans"]  # not a timing claim: one plan built instead of three
     assert quads(tmp_path / "b3") != quads(tmp_path / "b1")
 
 

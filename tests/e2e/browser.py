@@ -121,3 +121,38 @@ def wait_for(
         if time.monotonic() > deadline:
             pytest.fail(f"timed out after {timeout}s waiting for {what or condition.__name__}")
         time.sleep(interval)
+
+
+def base(url: str) -> str:
+    """The server's base URL with exactly one trailing slash."""
+    return url.rstrip("/") + "/"
+
+
+def forget_kept_tabs(driver: WebDriver, url: str) -> None:
+    """Drop the tabs the workbench keeps in localStorage, from another page of the site (so that
+    the workbench does not save its open tab again on the way out)."""
+    open_page(driver, base(url) + "plans")
+    driver.execute_script("localStorage.clear()")
+
+
+def load_workbench(driver: WebDriver, url: str) -> None:
+    """Open the workbench and wait until YASGUI has drawn its tabs and editor."""
+    open_page(driver, url)
+    wait_for(lambda: driver.execute_script(
+        "return !!(window.plankgWorkbench && document.querySelector('.tabPanel.active .CodeMirror'))"),
+        "YASGUI to draw")
+
+
+def fresh_workbench(driver: WebDriver, url: str) -> None:
+    """The workbench with none of the tabs an earlier test left."""
+    forget_kept_tabs(driver, url)
+    load_workbench(driver, base(url))
+
+
+@pytest.fixture(autouse=True)
+def forget_tabs(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After each browser test of a module that imports this, drop the tabs it left: later pages of
+    the session (other modules share the browser) start from the workbench's first tab."""
+    yield
+    if "browser" in request.fixturenames and "live_server" in request.fixturenames:
+        forget_kept_tabs(request.getfixturevalue("browser"), request.getfixturevalue("live_server"))

@@ -10,6 +10,7 @@ import urllib.request
 
 import pytest
 from browser import (
+    base,
     chromium_session,  # noqa: F401  (provides the `browser` fixture)
     console_errors,
     foreign_urls,
@@ -24,11 +25,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
 DRAWN_PATHS = ("return [...document.querySelectorAll('#swagger-ui .opblock .opblock-summary-path')]"
                ".map(e => e.getAttribute('data-path') || e.textContent.trim())")
-
-
-def base(url: str) -> str:
-    """The server's base URL with exactly one trailing slash."""
-    return url.rstrip("/") + "/"
 
 
 def fetch(url: str) -> tuple[str, dict[str, str], str]:

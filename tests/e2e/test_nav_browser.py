@@ -17,8 +17,10 @@ from typing import Any
 
 import pytest
 from browser import (
+    base,
     chromium_session,  # noqa: F401  (provides the `browser` fixture)
     console_errors,
+    forget_kept_tabs,
     open_page,
     wait_for,
 )
@@ -60,10 +62,6 @@ return {html: bar.outerHTML, shown: shown(bar), top: r.top, bottom: r.bottom, in
         brand: bar.querySelector('a.brand') && bar.querySelector('a.brand').getAttribute('href'),
         inNav: !!bar.closest('nav, footer, main'), links};
 """
-
-
-def base(url: str) -> str:
-    return url.rstrip("/") + "/"
 
 
 def open_and_read_bar(browser: WebDriver, url: str) -> dict[str, Any]:
@@ -192,11 +190,9 @@ def assert_whole_text_shown(cell: dict[str, Any], literal: str) -> None:
 def clean_workbench(browser: WebDriver, live_server: str) -> Iterator[str]:
     """A workbench with no kept tabs before and after (YASGUI keeps tabs in localStorage)."""
     url = base(live_server)
-    open_page(browser, url + "plans")
-    browser.execute_script("localStorage.clear()")
+    forget_kept_tabs(browser, url)
     yield url
-    open_page(browser, url + "plans")
-    browser.execute_script("localStorage.clear()")
+    forget_kept_tabs(browser, url)
 
 
 def test_long_chinese_cells_show_their_whole_text(browser: WebDriver, clean_workbench: str) -> None:

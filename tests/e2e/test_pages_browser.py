@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from browser import (
+    base,
     chromium_session,  # noqa: F401  (provides the `browser` fixture)
     console_errors,
     foreign_urls,
@@ -20,11 +21,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 ITEM1 = "id/plan/luzhou-2014/item/1"
 DIRECTOR = "泸州市教育局局长"
 SENTENCE = "市教育局局长是区域内教育安全稳定工作的第一责任人"
-
-
-def base(url: str) -> str:
-    """The server's base URL with exactly one trailing slash."""
-    return url.rstrip("/") + "/"
 
 
 @pytest.fixture

@@ -14,10 +14,13 @@ from typing import Any
 
 import pytest
 from browser import (
+    base,
     chromium_session,  # noqa: F401  (provides the `browser` fixture)
     console_errors,
     foreign_urls,
-    open_page,
+    forget_tabs,  # noqa: F401  (autouse: no kept tabs after each test)
+    fresh_workbench,
+    load_workbench,
     requested_urls,
     wait_for,
 )
@@ -32,11 +35,6 @@ SERVICE = Path(__file__).resolve().parents[2] / "src" / "plankg" / "web"
 
 
 # ---- helpers -------------------------------------------------------------------------------
-
-
-def base(url: str) -> str:
-    """The server's base URL with exactly one trailing slash."""
-    return url.rstrip("/") + "/"
 
 
 def sparql_json(endpoint: str, query: str) -> dict[str, Any]:
@@ -124,26 +122,6 @@ def active_endpoint(driver: WebDriver) -> str:
     return field.get_attribute("value")
 
 
-def load_workbench(driver: WebDriver, url: str) -> None:
-    """Open the workbench and wait until YASGUI has drawn its tabs and editor."""
-    open_page(driver, url)
-    wait_for(
-        lambda: driver.execute_script(
-            "return !!(window.plankgWorkbench"
-            " && document.querySelector('.tabPanel.active .CodeMirror'))"
-        ),
-        "YASGUI to draw",
-    )
-
-
-def fresh_workbench(driver: WebDriver, url: str) -> None:
-    """The workbench with none of the tabs an earlier test left (YASGUI keeps them in
-    localStorage): the storage is cleared from another page of the site, then the workbench opens."""
-    open_page(driver, url + "plans")
-    driver.execute_script("localStorage.clear()")
-    load_workbench(driver, url)
-
-
 def run_active_query(driver: WebDriver) -> None:
     """Press the run button of the active tab and wait for the table (or an error) to appear."""
     driver.find_element(By.CSS_SELECTOR, ".tabPanel.active .yasqe_queryButton").click()
@@ -177,17 +155,6 @@ def named_queries() -> list[Any]:
     queries = list_queries()
     assert queries, "queries/ holds no .rq files"
     return queries
-
-
-@pytest.fixture(autouse=True)
-def forget_tabs(request: pytest.FixtureRequest) -> Iterator[None]:
-    """After each browser test, drop the tabs it left in localStorage: later pages of the session
-    (other modules share the browser) start from the workbench's first tab, whatever ran before."""
-    yield
-    if "browser" in request.fixturenames and "live_server" in request.fixturenames:
-        browser, live_server = request.getfixturevalue("browser"), request.getfixturevalue("live_server")
-        open_page(browser, base(live_server) + "plans")
-        browser.execute_script("localStorage.clear()")
 
 
 @pytest.fixture

@@ -16,11 +16,19 @@ import re
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from browser import chromium_session, console_errors, open_page, wait_for  # noqa: F401
+from browser import (  # noqa: F401  (chromium_session: the `browser` fixture; forget_tabs: autouse)
+    base,
+    chromium_session,
+    console_errors,
+    forget_tabs,
+    fresh_workbench,
+    load_workbench,
+    open_page,
+    wait_for,
+)
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -44,25 +52,6 @@ HOSTILE = (
 
 
 # ---- helpers -------------------------------------------------------------------------------
-
-
-def base(url: str) -> str:
-    return url.rstrip("/") + "/"
-
-
-def load_workbench(driver: WebDriver, url: str) -> None:
-    """Open the workbench and wait until YASGUI has drawn its editor."""
-    open_page(driver, url)
-    wait_for(lambda: driver.execute_script(
-        "return !!(window.plankgWorkbench && document.querySelector('.tabPanel.active .CodeMirror'))"),
-        "YASGUI to draw")
-
-
-def fresh_workbench(driver: WebDriver, url: str) -> None:
-    """The workbench without the tabs earlier tests left (cleared from another page of the site)."""
-    open_page(driver, url + "plans")
-    driver.execute_script("localStorage.clear()")
-    load_workbench(driver, url)
 
 
 def tab_titles(driver: WebDriver) -> dict[str, str]:
@@ -184,17 +173,6 @@ def named_queries() -> list[Any]:
     from plankg.kb.queries import list_queries
 
     return list(list_queries())
-
-
-@pytest.fixture(autouse=True)
-def forget_tabs(request: pytest.FixtureRequest) -> Iterator[None]:
-    """After each browser test, drop the tabs it left in localStorage: later pages of the session
-    (other modules share the browser) start from the workbench's first tab, whatever ran before."""
-    yield
-    if "browser" in request.fixturenames and "live_server" in request.fixturenames:
-        browser, live_server = request.getfixturevalue("browser"), request.getfixturevalue("live_server")
-        open_page(browser, base(live_server) + "plans")
-        browser.execute_script("localStorage.clear()")
 
 
 @pytest.fixture

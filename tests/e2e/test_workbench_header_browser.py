@@ -4,7 +4,7 @@ server's own pages (issue 11)."""
 from __future__ import annotations
 
 import pytest
-from browser import chromium_session, open_page, wait_for  # noqa: F401
+from browser import chromium_session, forget_kept_tabs, open_page, wait_for  # noqa: F401
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 
@@ -15,8 +15,7 @@ QUERY = ("SELECT ?item WHERE { ?item a <https://w3id.org/plankg/ontology#WorkIte
 
 
 def test_header_and_local_result_links(browser: WebDriver, live_server: str) -> None:
-    open_page(browser, live_server.rstrip("/") + "/plans")
-    browser.execute_script("localStorage.clear()")  # no kept tab (nor its old results) from earlier tests
+    forget_kept_tabs(browser, live_server)  # no kept tab (nor its old results) from earlier tests
     open_page(browser, live_server)
     wait_for(lambda: browser.execute_script(
         "return !!(window.plankgWorkbench && document.querySelector('.tabPanel.active .CodeMirror'))"),

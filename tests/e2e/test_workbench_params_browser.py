@@ -5,7 +5,7 @@ and a value of the wrong shape is named."""
 from __future__ import annotations
 
 import pytest
-from browser import chromium_session, open_page, wait_for  # noqa: F401
+from browser import chromium_session, forget_kept_tabs, open_page, wait_for  # noqa: F401
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 
@@ -22,8 +22,7 @@ def open_example(browser: WebDriver, name: str) -> None:
 
 
 def test_parameter_form_binds_and_runs(browser: WebDriver, live_server: str) -> None:
-    open_page(browser, live_server.rstrip("/") + "/plans")
-    browser.execute_script("localStorage.clear()")  # no tabs kept from earlier tests
+    forget_kept_tabs(browser, live_server)  # no kept tab (nor its old results) from earlier tests
     open_page(browser, live_server)
     wait_for(lambda: browser.execute_script("return !!window.plankgWorkbench"), "YASGUI to draw")
     if not browser.find_elements(By.ID, "lib-q-responsibility-chain"):

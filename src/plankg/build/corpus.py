@@ -20,12 +20,19 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
+
 from rdflib import Graph, URIRef
 
 from plankg.build.ids import Ids
 from plankg.build.plan import build_plan
-from plankg.build.plan_cache import (GRAPH_FILE, INFERRED_FILE, PlanCache, entry_key, read_meta,
-                                     write_meta)
+from plankg.build.plan_cache import (
+    GRAPH_FILE,
+    INFERRED_FILE,
+    PlanCache,
+    entry_key,
+    read_meta,
+    write_meta,
+)
 from plankg.build.reason import entailments, transitive_properties
 from plankg.build.validate import validate_graph
 from plankg.errors import PlanKGError, SourceError
@@ -93,7 +100,8 @@ OnDone = Callable[[Done], None]
 
 
 @lru_cache(maxsize=1)
-def _ontology() -> Graph:
+def ontology() -> Graph:
+    """The ontology, made once per process (the forked workers inherit the parent's)."""
     return build_ontology()
 
 
@@ -109,15 +117,15 @@ def build_entry(path: Path, base_iri: str, check: bool, folder: Path) -> PlanSum
     """Build one plan into the (empty) entry ``folder``: graph, own entailments and summary."""
     t0 = time.perf_counter()
     built = build_plan(path, Ids(base_iri))
-    ontology = _ontology()
+    onto = ontology()
     if check:
-        conforms, report = validate_graph(built.graph, ontology)
+        conforms, report = validate_graph(built.graph, onto)
         if not conforms:
             raise SourceError(f"the built graph does not conform to the SHACL shapes:\n{report}", path=str(path))
-    inferred = entailments(ontology, built.graph)
+    inferred = entailments(onto, built.graph)
     built.graph.serialize(folder / GRAPH_FILE, format="nt", encoding="utf-8")
     inferred.serialize(folder / INFERRED_FILE, format="nt", encoding="utf-8")
-    transitive = transitive_properties(ontology)
+    transitive = transitive_properties(onto)
     links = [[str(s), str(p), str(o)] for g in (built.graph, inferred) for p in transitive
              for s, o in g.subject_objects(p) if isinstance(s, URIRef) and isinstance(o, URIRef)]
     plan = built.plan
@@ -173,7 +181,7 @@ def build_plans(paths: Sequence[Path], base_iri: str, check: bool, cache: PlanCa
 
 def _in_pool(todo: list[tuple[int, Path, str]], base_iri: str, check: bool, cache: PlanCache, scratch: Path,
              workers: int, results: dict[int, Done], notify: OnDone) -> None:
-    _ontology()  # made once here, inherited by the forked workers
+    ontology()  # made once here, inherited by the forked workers
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
         futures: dict[Future[Done], tuple[int, Path, str, Path]] = {}

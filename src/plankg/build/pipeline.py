@@ -35,6 +35,7 @@ from rdflib import Graph, URIRef
 from rdflib.compare import to_canonical_graph
 
 from plankg.build.corpus import BuildFailed, Done, PlanFailure, PlanSummary, build_plans
+from plankg.build.corpus import ontology as corpus_ontology
 from plankg.build.dumps import DUMPS_DIR, write_dumps
 from plankg.build.ids import Ids
 from plankg.build.plan import default_sources
@@ -44,7 +45,7 @@ from plankg.build.search import SEARCH_FILE, write_search_index
 from plankg.build.store import DATASET_FILE, STORE_DIR, BuildStore, build_query
 from plankg.config import cache_root, setting
 from plankg.errors import PlanKGError, SourceError
-from plankg.ontology.model import bind_prefixes, build_ontology
+from plankg.ontology.model import bind_prefixes
 from plankg.ontology.vocabulary import ALL_PREFIXES
 
 __all__ = ["BuildResult", "default_sources", "expand_sources", "run_build"]
@@ -143,7 +144,7 @@ def _step(result: BuildResult, name: str, on_step: OnStep | None) -> Iterator[No
 def _write(tmp: Path, result: BuildResult, ids: Ids, on_step: OnStep | None) -> None:
     """Everything but the plans' own graphs, into ``tmp``."""
     ontology_iri, inferred_iri = ids.graph("ontology"), ids.graph("inferred")
-    ontology = to_canonical_graph(build_ontology())  # blank nodes labelled by content: equal builds, equal ids
+    ontology = to_canonical_graph(corpus_ontology())  # blank nodes labelled by content: equal builds, equal ids
     ontology.serialize(tmp / "ontology.nt", format="nt", encoding="utf-8")
     with _step(result, "store", on_step):
         building = BuildStore(tmp / STORE_DIR)

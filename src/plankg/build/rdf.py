@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
@@ -15,7 +14,7 @@ from plankg.build import extract as X
 from plankg.build.facts import Evidence, Fact, PlanFacts, Programme
 from plankg.build.ids import PLAN, Ids
 from plankg.build.parse import Plan
-from plankg.build.recognise import Entity, Recogniser, slug
+from plankg.build.recognise import IN_CHARGE_RE, Entity, Recogniser, slug
 from plankg.ontology.model import bind_prefixes
 from plankg.ontology.vocabulary import SCHEMES
 
@@ -33,7 +32,6 @@ KIND_EN = {"place": "place", "org": "body", "post": "post", "group": "group", "p
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
 
 
-IN_CHARGE_RE = re.compile(r"分管([\u4e00-\u9fff]{2,10}?)(?:工作)?的")
 # (kind of date mention, first month) -> the PeriodKinds concept
 PERIODS = {("season", 3): "Spring", ("season", 6): "Summer", ("season", 9): "Autumn", ("season", 12): "Winter",
            ("half", 1): "FirstHalfYear", ("half", 7): "SecondHalfYear", ("quarter", 1): "FirstQuarter",
@@ -417,10 +415,11 @@ class GraphBuilder:
         if props.get("role"):
             self.add(iri, ORG.role, PLAN[props["role"]])
         if e.kind == "post" and (m := IN_CHARGE_RE.search(e.name)):  # 分管安全稳定的副局长: in charge of 安全稳定工作
-            work = self.ids.entity("work", f"{self.key}-{slug(m[1])}")
+            area = m[1].removesuffix("工作")
+            work = self.ids.entity("work", f"{self.key}-{slug(area)}")
             self.add(iri, PLAN.inChargeOf, work)
             self.add(work, RDF.type, PLAN.WorkArea)
-            self.label(work, f"{m[1]}工作")
+            self.label(work, f"{area}工作")
         if e.kind in ("org", "post", "group"):
             self.add(iri, RDF.type, OWL.NamedIndividual)
         return links

@@ -152,7 +152,7 @@ _ROLE_STOP_WORDS = {"学校", "单位", "机关", "地区", "山区", "部门", 
                     "有关", "相关", "一批", "重点", "部分", "优秀", "一线", "一支", "全员", "每名", "在职", "名", "个", "位", "人",
                     "以上", "以下", "余名", "多名"}
 _ROLE_ONE_CHAR = set("村驻局县市区乡镇校院组委")
-_IN_CHARGE_RE = re.compile(r"分管[\u4e00-\u9fff]{2,10}?的")
+IN_CHARGE_RE = re.compile(r"分管([\u4e00-\u9fff]{2,10}?)的")  # 分管安全稳定的副局长: the line of work
 _AUTH_HEADS = {"局长", "副局长", "党组书记", "班子成员", "县长", "副县长", "市长", "副市长", "区长", "副区长", "厅长",
                "副厅长", "主任", "副主任"}
 _ROLE_OK_VERBS = {"驻", "留守", "随迁", "退役", "离退休", "监测", "执法", "驻村", "分管", "进城务工", "就业", "脱贫", "失业",
@@ -715,7 +715,7 @@ class Recogniser:
             if any(a < end and h0 < b for a, b in taken):
                 continue
             start = self._role_start(text, h0)
-            deputy = _IN_CHARGE_RE.search(text, max(0, h0 - 14), h0)
+            deputy = IN_CHARGE_RE.search(text, max(0, h0 - 14), h0)
             if deputy and deputy.end() == h0 and head.startswith("副"):
                 start = deputy.start()  # 分管党建工作的副主任
             surface = text[start:end]
