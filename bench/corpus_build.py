@@ -16,7 +16,7 @@ temporary folder, then built three times by ``run_build`` in a child process, wi
 
 Printed per build: wall-clock seconds, each step of the build (``BuildResult.steps``), the plans
 taken from the cache, triples, and the peak memory of the whole process tree (the sum of the PSS
-of the build process and its workers, sampled every 0.2 s from /proc).
+of the build process and its workers, sampled every 0.2 s from /proc), overall and per step.
 """
 
 from __future__ import annotations
@@ -43,9 +43,10 @@ from pathlib import Path
 from plankg.build.pipeline import run_build
 args = json.loads(sys.argv[1])
 t0 = time.perf_counter()
+began = []  # (step, wall-clock time it began), for the memory of each step
 r = run_build([Path(p) for p in args["sources"]], out=Path(args["out"]), cache_dir=Path(args["cache"]),
-              jobs=args["jobs"])
-print(json.dumps({"seconds": time.perf_counter() - t0, "steps": r.steps, "plans": len(r.plans),
+              jobs=args["jobs"], on_step=lambda name: began.append((name, time.time())))
+print(json.dumps({"seconds": time.perf_counter() - t0, "steps": r.steps, "plans": len(r.plans), "began": began,
                   "cached": sum(p.cached for p in r.plans), "failed": len(r.failures), "triples": r.triples}))
 """
 
@@ -81,11 +82,11 @@ def run_child(sources: list[Path], out: Path, cache: Path, jobs: int | None) -> 
     """One build in a child process, with the peak PSS of its process tree."""
     arg = json.dumps({"sources": [str(s) for s in sources], "out": str(out), "cache": str(cache), "jobs": jobs})
     proc = subprocess.Popen([sys.executable, "-c", CHILD, arg], stdout=subprocess.PIPE, text=True)
-    peak = [0]
+    samples: list[tuple[float, int]] = []  # (wall-clock time, PSS of the tree in KiB)
 
     def sample() -> None:
         while proc.poll() is None:
-            peak[0] = max(peak[0], sum(_pss_kib(p) for p in _children(proc.pid)))
+            samples.append((time.time(), sum(_pss_kib(p) for p in _children(proc.pid))))
             time.sleep(0.2)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -95,12 +96,22 @@ def run_child(sources: list[Path], out: Path, cache: Path, jobs: int | None) -> 
     if proc.returncode:
         raise SystemExit(f"build failed with exit code {proc.returncode}")
     result = json.loads(stdout.strip().splitlines()[-1])
-    result["peak_pss_mib"] = round(peak[0] / 1024)
+    result["peak_pss_mib"] = round(max((kib for _t, kib in samples), default=0) / 1024)
+    result["step_peak_mib"] = step_peaks(result.pop("began"), samples)
     return result
 
 
+def step_peaks(began: list[tuple[str, float]], samples: list[tuple[float, int]]) -> dict[str, int]:
+    """The peak PSS (MiB) while each step ran (a step that runs twice: its higher peak)."""
+    peaks: dict[str, int] = {}
+    for (name, start), (_next, end) in zip(began, [*began[1:], ("", float("inf"))]):
+        during = [kib for t, kib in samples if start <= t < end]
+        peaks[name] = max(peaks.get(name, 0), round(max(during, default=0) / 1024))
+    return peaks
+
+
 def show(label: str, r: dict) -> None:
-    steps = ", ".join(f"{k} {v:.1f}" for k, v in r["steps"].items())
+    steps = ", ".join(f"{k} {v:.1f} s / {r['step_peak_mib'].get(k, 0)} MiB" for k, v in r["steps"].items())
     print(f"{label:<28} {r['seconds']:8.1f} s  {r['peak_pss_mib']:6d} MiB  plans {r['plans']} "
           f"({r['cached']} cached)  {r['triples']:,} triples  [{steps}]", flush=True)
 

@@ -169,7 +169,7 @@ def test_the_progress_bar_shows_on_a_terminal_only(corpus: Path, tmp_path: Path)
     assert proc.wait(timeout=600) == 0
     shown = b"".join(chunks).decode("utf-8", "replace")
     assert "plans" in shown and "3/3" in shown
-    assert "store ..." in shown and "dumps and search index ..." in shown
+    assert "store ..." in shown and "dumps ..." in shown and "search index (after the dumps) ..." in shown
 
 
 def test_stale_pipeline_versions_are_pruned(tmp_path: Path) -> None:

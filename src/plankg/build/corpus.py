@@ -1,7 +1,7 @@
 """The plans of a corpus, each built once (or taken from the cache), in parallel across cores.
 
 Each plan is built in a worker process into a cache entry (``plan_cache``): its graph and its own
-entailments as N-Triples, and a small summary. The parent never holds a plan's graph, so its memory
+entailments as N-Triples, its search documents, and a small summary. The parent never holds a plan's graph, so its memory
 does not grow with the corpus. A plan that fails is reported with its file, line and column and
 the others are built.
 """
@@ -28,12 +28,14 @@ from plankg.build.plan import build_plan
 from plankg.build.plan_cache import (
     GRAPH_FILE,
     INFERRED_FILE,
+    SEARCH_DOCS_FILE,
     PlanCache,
     entry_key,
     read_meta,
     write_meta,
 )
 from plankg.build.reason import entailments, transitive_properties
+from plankg.build.search import prepare_segmenter, write_plan_docs
 from plankg.build.validate import validate_graph
 from plankg.errors import PlanKGError, SourceError
 from plankg.ontology.model import build_ontology
@@ -67,6 +69,10 @@ class PlanSummary:
     @property
     def inferred_file(self) -> Path:
         return Path(self.entry) / INFERRED_FILE
+
+    @property
+    def search_docs_file(self) -> Path:
+        return Path(self.entry) / SEARCH_DOCS_FILE
 
 
 @dataclass
@@ -113,10 +119,12 @@ def _failure(path: Path, exc: BaseException, keep: bool) -> PlanFailure:
     return PlanFailure(str(path), f"internal error: {type(exc).__name__}: {exc}", detail=traceback.format_exc())
 
 
-def build_entry(path: Path, base_iri: str, check: bool, folder: Path) -> PlanSummary:
-    """Build one plan into the (empty) entry ``folder``: graph, own entailments and summary."""
+def build_entry(path: Path, base_iri: str, check: bool, folder: Path, ontology_file: Path) -> PlanSummary:
+    """Build one plan into the (empty) entry ``folder``: graph, own entailments, search documents
+    and summary. ``ontology_file``: the ontology as N-Triples (the search documents read it)."""
     t0 = time.perf_counter()
-    built = build_plan(path, Ids(base_iri))
+    ids = Ids(base_iri)
+    built = build_plan(path, ids)
     onto = ontology()
     if check:
         conforms, report = validate_graph(built.graph, onto)
@@ -125,6 +133,9 @@ def build_entry(path: Path, base_iri: str, check: bool, folder: Path) -> PlanSum
     inferred = entailments(onto, built.graph)
     built.graph.serialize(folder / GRAPH_FILE, format="nt", encoding="utf-8")
     inferred.serialize(folder / INFERRED_FILE, format="nt", encoding="utf-8")
+    write_plan_docs(folder / SEARCH_DOCS_FILE, [(folder / GRAPH_FILE, str(built.graph_iri)),
+                                                (folder / INFERRED_FILE, str(ids.graph("inferred"))),
+                                                (ontology_file, str(ids.graph("ontology")))])
     transitive = transitive_properties(onto)
     links = [[str(s), str(p), str(o)] for g in (built.graph, inferred) for p in transitive
              for s, o in g.subject_objects(p) if isinstance(s, URIRef) and isinstance(o, URIRef)]
@@ -136,10 +147,10 @@ def build_entry(path: Path, base_iri: str, check: bool, folder: Path) -> PlanSum
     return summary
 
 
-def _attempt(path: Path, base_iri: str, check: bool, folder: Path, keep: bool) -> Done:
+def _attempt(path: Path, base_iri: str, check: bool, folder: Path, ontology_file: Path, keep: bool) -> Done:
     """build_entry, with a failure returned rather than raised (it may cross a process boundary)."""
     try:
-        return build_entry(path, base_iri, check, folder)
+        return build_entry(path, base_iri, check, folder, ontology_file)
     except Exception as exc:  # noqa: BLE001 - one plan's failure, bug or not, must not stop the corpus
         shutil.rmtree(folder, ignore_errors=True)
         return _failure(path, exc, keep)
@@ -157,8 +168,9 @@ def default_jobs() -> int:
 
 
 def build_plans(paths: Sequence[Path], base_iri: str, check: bool, cache: PlanCache, scratch: Path,
-                jobs: int | None = None, on_done: OnDone | None = None) -> list[Done]:
-    """Every plan of ``paths`` built or taken from ``cache``, in the order of ``paths``."""
+                ontology_file: Path, jobs: int | None = None, on_done: OnDone | None = None) -> list[Done]:
+    """Every plan of ``paths`` built or taken from ``cache``, in the order of ``paths``
+    (``ontology_file``: the ontology as N-Triples, see :func:`build_entry`)."""
     notify = on_done or (lambda _d: None)
     results: dict[int, Done] = {}
     todo: list[tuple[int, Path, str]] = []
@@ -172,22 +184,24 @@ def build_plans(paths: Sequence[Path], base_iri: str, check: bool, cache: PlanCa
     workers = min(jobs or default_jobs(), len(todo))
     if workers <= 1:
         for n, path, key in todo:
-            results[n] = _commit(cache, key, _attempt(path, base_iri, check, cache.new_entry(key, scratch), True))
+            folder = cache.new_entry(key, scratch)
+            results[n] = _commit(cache, key, _attempt(path, base_iri, check, folder, ontology_file, True))
             notify(results[n])
     else:
-        _in_pool(todo, base_iri, check, cache, scratch, workers, results, notify)
+        _in_pool(todo, base_iri, check, cache, scratch, ontology_file, workers, results, notify)
     return [results[n] for n in range(len(paths))]
 
 
 def _in_pool(todo: list[tuple[int, Path, str]], base_iri: str, check: bool, cache: PlanCache, scratch: Path,
-             workers: int, results: dict[int, Done], notify: OnDone) -> None:
+             ontology_file: Path, workers: int, results: dict[int, Done], notify: OnDone) -> None:
     ontology()  # made once here, inherited by the forked workers
+    prepare_segmenter()
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
         futures: dict[Future[Done], tuple[int, Path, str, Path]] = {}
         for n, path, key in todo:
             folder = cache.new_entry(key, scratch)
-            futures[pool.submit(_attempt, path, base_iri, check, folder, False)] = (n, path, key, folder)
+            futures[pool.submit(_attempt, path, base_iri, check, folder, ontology_file, False)] = (n, path, key, folder)
         for future in as_completed(futures):
             n, path, key, folder = futures[future]
             try:

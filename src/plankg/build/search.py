@@ -33,9 +33,10 @@ import sqlite3
 import time
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +85,11 @@ def fold(text: str) -> str:
     if text.isascii():
         return text.lower()
     return "".join(unicodedata.normalize("NFKC", ch).lower() for ch in text)
+
+
+def prepare_segmenter() -> None:
+    """Load jieba's dictionary now (before forking workers, which then share it)."""
+    _jieba()
 
 
 @lru_cache(maxsize=1)
@@ -181,10 +187,11 @@ def _locate(text: str, quote: str | None, start: int | None) -> tuple[int | None
 
 
 class Collector:
-    """Reads every text of a build's store into documents."""
+    """Reads every text of a store into documents (``terms``: the ontology's own labels too)."""
 
-    def __init__(self, store: ox.Store) -> None:
+    def __init__(self, store: ox.Store, terms: bool = True) -> None:
         self.store = store
+        self.terms = terms
         self.plans: dict[str, dict[str, Any]] = {}        # plan IRI -> key, title, text, graph
         self.graph_plan: dict[str, str] = {}             # graph IRI -> plan key
         self.items: dict[str, dict[str, Any]] = {}        # item IRI -> plan, pillar, item
@@ -313,6 +320,8 @@ class Collector:
             if types.get(r["x"]) == "skip" or r["x"].startswith("_:"):
                 continue
             ontology = r["g"] in ontology_graphs
+            if ontology and not self.terms:
+                continue
             key = None if ontology else self.graph_plan.get(r["g"])
             if not ontology and key is None:
                 continue  # inferred copies and graphs of no plan
@@ -360,9 +369,13 @@ def tokens(text: str) -> tuple[str, str]:
     return " ".join(words(folded)), " ".join(grams(folded))
 
 
-def write_index(path: Path, docs: Iterable[Doc], plans: dict[str, dict[str, Any]],
+Row = tuple[Doc, str, str]  # a document, its ``words`` and its ``grams`` (see :func:`tokens`)
+
+
+def write_index(path: Path, rows: Iterable[Row], plans: dict[str, dict[str, Any]],
                 type_labels: dict[str, dict[str, str]], source: str = "") -> int:
-    """Write documents into a new index at ``path`` (via a temporary file: atomic); their number."""
+    """Write documents into a new index at ``path`` (via a temporary file: atomic); their number.
+    ``plans`` and ``type_labels`` are read after the last row (a generator of rows may fill them)."""
     path = Path(path)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
@@ -373,11 +386,11 @@ def write_index(path: Path, docs: Iterable[Doc], plans: dict[str, dict[str, Any]
         con.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + SCHEMA)
         per_plan: dict[str | None, int] = defaultdict(int)
         doc_rows, fts_rows, holder_rows = [], [], []
-        for n, d in enumerate(docs, 1):
+        for n, (d, words_column, grams_column) in enumerate(rows, 1):
             per_plan[d.plan] += 1
             doc_rows.append((n, d.iri, d.kind, d.type, d.plan, d.pillar, d.item, d.task, d.text, d.start, d.end,
                              KIND_WEIGHTS.get(d.kind, 0.5), json.dumps(shown_types(d.holder_types))))
-            fts_rows.append((n, *tokens(d.text)))
+            fts_rows.append((n, words_column, grams_column))
             holder_rows += [(n, t.lower()) for t in d.holder_types]
             if len(doc_rows) >= 5000:
                 _flush(con, doc_rows, fts_rows, holder_rows)
@@ -419,8 +432,15 @@ def _flush(con: sqlite3.Connection, doc_rows: list, fts_rows: list, holder_rows:
     holder_rows.clear()
 
 
+def segmented(docs: Iterable[Doc]) -> Iterator[Row]:
+    """Each document with its two token columns."""
+    for d in docs:
+        yield (d, *tokens(d.text))
+
+
 def write_search_index(path: Path, store_dir: Path) -> int:
-    """Build the search index of the store at ``store_dir`` into the file ``path``; its size in docs."""
+    """Build the search index of the store at ``store_dir`` into the file ``path``; its size in docs.
+    Holds every document in memory: for a store of a few plans (a build uses the plans' files)."""
     t0 = time.perf_counter()
     store = ox.Store.read_only(str(store_dir))
     try:
@@ -428,6 +448,68 @@ def write_search_index(path: Path, store_dir: Path) -> int:
         docs = collector.collect()
     finally:
         del store
-    n = write_index(Path(path), docs, collector.plans, collector.type_labels, source=str(store_dir))
+    n = write_index(Path(path), segmented(docs), collector.plans, collector.type_labels, source=str(store_dir))
+    log.info("search index: %d documents in %.1f s", n, time.perf_counter() - t0)
+    return n
+
+
+# ---------------------------------------------------------------------------------------------
+# A corpus: each plan's documents made with the plan (and cached with it), then concatenated
+# ---------------------------------------------------------------------------------------------
+
+Graphs = Sequence[tuple[Path, str]]  # N-Triples files and the named graph each belongs to
+
+
+def scratch_store(graphs: Graphs) -> ox.Store:
+    """An in-memory store of N-Triples files, each in its named graph and in the default graph
+    (the union, as the build's store has it)."""
+    store = ox.Store()
+    for path, graph in graphs:
+        data = Path(path).read_bytes()
+        for target in (ox.NamedNode(graph), ox.DefaultGraph()):
+            store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
+    return store
+
+
+def write_plan_docs(out: Path, graphs: Graphs) -> int:
+    """One plan's documents into ``out`` (a JSON line each, segmented), from its graph, its
+    entailments and the ontology (for the holder types' labels); their number. The index of a
+    corpus is then its plans' files one after the other (:func:`write_corpus_index`), so memory
+    stays one plan's and a changed plan is segmented again alone."""
+    collector = Collector(scratch_store(graphs), terms=False)
+    docs = collector.collect()
+    with Path(out).open("w", encoding="utf-8") as f:
+        head = {"plans": collector.plans, "types": collector.type_labels}
+        f.write(json.dumps(head, ensure_ascii=False) + "\n")
+        for d, words_column, grams_column in segmented(docs):
+            line = [d.iri, d.kind, d.text, d.plan, d.pillar, d.item, d.task, d.start, d.end, d.type,
+                    sorted(d.holder_types), words_column, grams_column]
+            f.write(json.dumps(line, ensure_ascii=False) + "\n")
+    return len(docs)
+
+
+def read_plan_docs(path: Path, plans: dict[str, dict[str, Any]],
+                   type_labels: dict[str, dict[str, str]]) -> Iterator[Row]:
+    """The rows of a file of :func:`write_plan_docs`; its plans and holder types are added to the
+    two dictionaries."""
+    with Path(path).open(encoding="utf-8") as f:
+        head = json.loads(f.readline())
+        plans.update(head["plans"])
+        for name, labels in head["types"].items():
+            type_labels.setdefault(name, labels)
+        for line in f:
+            *fields, holder_types, words_column, grams_column = json.loads(line)
+            yield Doc(*fields, holder_types=set(holder_types)), words_column, grams_column
+
+
+def write_corpus_index(path: Path, ontology: tuple[Path, str], plan_docs: Sequence[Path]) -> int:
+    """The index of a build: the ontology's terms, then every plan's documents (their files of
+    :func:`write_plan_docs`), streamed into ``path``; the number of documents."""
+    t0 = time.perf_counter()
+    terms = Collector(scratch_store([ontology]))
+    plans: dict[str, dict[str, Any]] = {}
+    type_labels: dict[str, dict[str, str]] = {}
+    rows = chain(segmented(terms.collect()), *(read_plan_docs(p, plans, type_labels) for p in plan_docs))
+    n = write_index(Path(path), rows, plans, type_labels, source=f"{len(plan_docs)} plans")
     log.info("search index: %d documents in %.1f s", n, time.perf_counter() - t0)
     return n

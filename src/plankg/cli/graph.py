@@ -37,7 +37,7 @@ def _terminated(signum: int, _frame: Any) -> None:
 
 @click.command()
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output directory (default: build/, or PLANKG_BUILD_DIR).")
 @click.option("--base-iri", envvar="PLANKG_BASE_IRI", show_envvar=True, default=None,
               help="Base of every IRI the build mints (default https://w3id.org/plankg/).")

@@ -7,7 +7,8 @@ the result cache (:func:`normalise`), and to bind parameters into text for remot
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 UPDATE_KEYWORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
@@ -28,6 +29,10 @@ _UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _OPEN, _CLOSE = "({[", ")}]"
 _OPERATORS = set("|&+-*/=!<>")
 OPERATORS_PER_LEVEL = 16   # operators allowed in one bracket group, per level of MAX_QUERY_DEPTH
+# Texts whose analysis is kept: a request's query is inspected by the endpoint, the knowledge base
+# and the cache key, and clients send the same texts again (named queries, the workbench's re-runs).
+# Bounded by count; a text is at most MAX_QUERY_LENGTH characters.
+ANALYSES_KEPT = 128
 
 
 @dataclass(frozen=True)
@@ -94,6 +99,12 @@ def nesting_depth(toks: list[Token]) -> tuple[int, int]:
 
 def inspect_query(text: str) -> QueryInfo:
     """Classify a query text: its form, whether it is an update, uses SERVICE or FROM, its depth."""
+    info = _inspect(text)
+    return replace(info, prefixes=dict(info.prefixes))  # the caller may change its own copy
+
+
+@lru_cache(maxsize=ANALYSES_KEPT)
+def _inspect(text: str) -> QueryInfo:
     toks = tokens(text)
     words = {t.text.upper() for t in toks if t.kind == "word"}
     prefixes: dict[str, str] = {}
@@ -123,6 +134,7 @@ def inspect_query(text: str) -> QueryInfo:
                      depth=depth, operators=operators, prefixes=prefixes)
 
 
+@lru_cache(maxsize=ANALYSES_KEPT)
 def normalise(text: str) -> str:
     """The query as its tokens joined by single spaces: the same query however it is laid out."""
     return " ".join(t.text for t in tokens(text))
