@@ -45,6 +45,9 @@ DEFAULTS: dict[str, Any] = {
     # (whitespace-separated in PLANKG_DATA_FILES), and waitress's request threads.
     "QUERY_WORKERS": 3,
     "WORKER_MEMORY_MB": 2048,
+    # A worker whose own memory (pages it no longer shares with the zygote) passes this after a
+    # query is replaced by a fresh fork: the caches it warmed are not kept once per worker.
+    "WORKER_RECYCLE_MB": 64,
     "DATA_FILES": "",
     "SERVER_THREADS": 8,
 }

@@ -27,7 +27,7 @@ class KnowledgeBase:
     """A build (plus optional data files) opened for reading."""
 
     def __init__(self, build_dir: str | Path, data_files: Sequence[str | Path] = (), *,
-                 workers: int = 0, timeout: float = 0.0, worker_memory_mb: int = 0,
+                 workers: int = 0, timeout: float = 0.0, worker_memory_mb: int = 0, worker_recycle_mb: int = 0,
                  cache_dir: str | Path | None = None, cache_bytes: int = 0,
                  max_query_length: int = 100_000, max_query_depth: int = 64,
                  endpoint: str | None = None, user: str | None = None, password: str | None = None) -> None:
@@ -54,7 +54,7 @@ class KnowledgeBase:
         if workers:
             from plankg.kb.workers import Executor
 
-            self.executor = Executor(str(self.store_path), workers, timeout, worker_memory_mb)
+            self.executor = Executor(str(self.store_path), workers, timeout, worker_memory_mb, worker_recycle_mb)
         else:
             self.engine = Engine(open_store(self.store_path))
 

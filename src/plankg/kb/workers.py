@@ -85,18 +85,49 @@ def _limit_memory(megabytes: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
+def _release_memory() -> Any:
+    """A function that gives the heap's free pages back to the system (glibc's malloc_trim), or a
+    no-op. Without it a worker keeps the peak of every query it ran (hash joins, sorts, answers)
+    as its own pages, and the memory of the service grows with the number of workers."""
+    with contextlib.suppress(Exception):
+        trim = ctypes.CDLL(None).malloc_trim
+        return lambda: trim(0)
+    return lambda: None
+
+
+def private_kib() -> int:
+    """Memory of this process that no other process shares (KiB), or 0 where /proc cannot say."""
+    total = 0
+    with contextlib.suppress(OSError, ValueError):
+        with open("/proc/self/smaps_rollup") as f:
+            for line in f:
+                if line.startswith(("Private_Clean:", "Private_Dirty:")):
+                    total += int(line.split()[1])
+    return total
+
+
+TRIM_AFTER_SECONDS = 0.01  # queries this long or longer may have used memory worth giving back
+
+
 def _worker_main(engine: Engine, sock: socket.socket, settings: Mapping[str, Any]) -> None:
     """Serve jobs from the server until it closes the socket."""
     _die_with_parent()
     _forbid_outbound()
     _limit_memory(int(settings.get("worker_memory_mb", 0)))
+    release = _release_memory()
+    recycle_kib = int(settings.get("worker_recycle_mb", 0)) * 1024
     conn = Connection(sock.detach())
     while True:
         try:
             job = conn.recv()
         except (EOFError, OSError):
             return
+        started = time.perf_counter()
         reply = engine.run(job)
+        if time.perf_counter() - started >= TRIM_AFTER_SECONDS:
+            release()
+            if recycle_kib and private_kib() > recycle_kib:
+                reply.retire = True  # the server forks a fresh worker, sharing the zygote's pages
         try:
             conn.send(reply)
         except (OSError, pickle.PicklingError):
@@ -163,7 +194,7 @@ class Executor:
     """Runs jobs on a pool of forked worker processes, with a timeout that kills runaways."""
 
     def __init__(self, store_path: str, workers: int = 2, timeout: float = 10.0,
-                 worker_memory_mb: int = 0) -> None:
+                 worker_memory_mb: int = 0, worker_recycle_mb: int = 0) -> None:
         self.timeout = timeout if timeout and timeout > 0 else None
         self.max_workers = max(1, workers)
         self._idle: list[_Worker] = []
@@ -173,7 +204,8 @@ class Executor:
         self._closed = False
         self.stats = {"timeouts": 0, "spawned": 0, "crashed": 0, "restarts": 0}
         self._restarts: list[float] = []   # when the zygote was restarted (bounded per window)
-        self._settings = {"store_path": str(store_path), "worker_memory_mb": worker_memory_mb}
+        self._settings = {"store_path": str(store_path), "worker_memory_mb": worker_memory_mb,
+                          "worker_recycle_mb": worker_recycle_mb}
         self._start_zygote()
         for _ in range(self.max_workers):
             self._idle.append(self._spawn())

@@ -86,6 +86,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
                        workers=int(app.config["QUERY_WORKERS"]),
                        timeout=float(app.config["QUERY_TIMEOUT"]),
                        worker_memory_mb=int(app.config["WORKER_MEMORY_MB"]),
+                       worker_recycle_mb=int(app.config["WORKER_RECYCLE_MB"]),
                        cache_dir=app.config.get("CACHE_DIR") or None,
                        cache_bytes=int(app.config["RESULT_CACHE_BYTES"]),
                        max_query_length=int(app.config["MAX_QUERY_LENGTH"]),

@@ -39,6 +39,8 @@ OPTIONS: list[tuple[str, Any, str, str | None]] = [
     ("QUERY_WORKERS", click.IntRange(1, 64), "Query worker processes (queries run in parallel up to this).",
      "--workers"),
     ("WORKER_MEMORY_MB", click.IntRange(min=0), "Memory a query worker may add, in MB (0: no limit).", None),
+    ("WORKER_RECYCLE_MB", click.IntRange(min=0), "A query worker whose own memory passes this many MB after "
+     "a query is replaced by a fresh one (0: never).", None),
     ("MAX_REQUEST_BYTES", click.IntRange(min=1), "Largest request in bytes (413 past it).", None),
     ("MAX_RESULT_ROWS", click.IntRange(min=0), "Most rows or triples of an answer (400 past it; 0: no limit).",
      None),

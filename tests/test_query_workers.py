@@ -1,0 +1,53 @@
+"""Query workers give memory back: a worker past WORKER_RECYCLE_MB after a query is replaced."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from plankg.kb import Job
+from plankg.kb.workers import Executor, private_kib
+
+# Sorts every object of the store by its text: long enough (tens of ms) to count as a heavy query.
+HEAVY = "SELECT ?o WHERE { ?s ?p ?o } ORDER BY STR(?o) LIMIT 1"
+CHEAP = "ASK {}"
+
+
+@pytest.fixture
+def executor(build_dir: Path, request: pytest.FixtureRequest) -> Iterator[Executor]:
+    ex = Executor(str(build_dir / "store"), workers=1, timeout=60, worker_recycle_mb=request.param)
+    yield ex
+    ex.close()
+
+
+@pytest.mark.parametrize("executor", [1], indirect=True)
+def test_a_worker_past_the_limit_is_replaced_after_its_answer(executor: Executor) -> None:
+    first = executor.pids
+    reply = executor.run(Job(HEAVY))
+    assert reply.status == 200 and b'"o"' in reply.body  # the answer itself is whole
+    assert executor.pids == []                            # that worker is gone, none idles in its place
+    assert executor.run(Job(CHEAP)).status == 200         # the next query forks a fresh one
+    assert executor.pids and executor.pids != first
+    assert executor.stats["crashed"] == 0
+
+
+@pytest.mark.parametrize("executor", [0], indirect=True)
+def test_without_a_limit_the_worker_is_kept(executor: Executor) -> None:
+    first = executor.pids
+    for _ in range(3):
+        assert executor.run(Job(HEAVY)).status == 200
+    assert executor.pids == first
+
+
+@pytest.mark.parametrize("executor", [64], indirect=True)
+def test_cheap_queries_keep_their_worker(executor: Executor) -> None:
+    first = executor.pids
+    for _ in range(20):
+        assert executor.run(Job(CHEAP)).status == 200
+    assert executor.pids == first
+
+
+def test_private_memory_is_measured() -> None:
+    assert private_kib() > 1024  # this test process owns more than a MiB of its own
