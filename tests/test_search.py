@@ -12,7 +12,8 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from plankg.build.search import SEARCH_FILE, grams, tokens, write_search_index
+from plankg.build.search import SEARCH_FILE, grams, read_plan_docs, tokens, write_search_index
+from plankg.errors import PlanKGError
 from plankg.kb.search import (
     SEARCH_FUNCTIONS,
     IndexNotFound,
@@ -64,6 +65,37 @@ def test_rebuilding_the_index_from_the_store_is_atomic(build_dir: Path, tmp_path
     assert [p.name for p in tmp_path.iterdir()] == [SEARCH_FILE]
     (tmp_path / "manifest.json").write_text("{}", "utf-8")
     assert SearchIndex(tmp_path).search("食堂").total == SearchIndex(build_dir).search("食堂").total
+
+
+def _index_rows(path: Path) -> tuple[list, ...]:
+    con = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+    try:
+        docs = con.execute('SELECT iri, kind, type, plan, pillar, item, task, text, start, "end", weight, '
+                           "holder_types FROM docs").fetchall()
+        return (sorted(docs, key=repr), sorted(con.execute("SELECT * FROM holder_types").fetchall()),
+                sorted(con.execute("SELECT * FROM plans").fetchall()))
+    finally:
+        con.close()
+
+
+def test_the_build_indexes_each_plan_as_the_whole_store_would(corpus_dir: Path, tmp_path: Path) -> None:
+    """The build writes the index from each plan's own documents (made with the plan, cached with
+    it); indexing the whole store at once gives the same documents, holder types and plans."""
+    out = tmp_path / SEARCH_FILE
+    write_search_index(out, corpus_dir / "store")
+    built, whole = _index_rows(corpus_dir / SEARCH_FILE), _index_rows(out)
+    assert len(built[2]) > 1  # several plans
+    assert built == whole
+
+
+def test_an_unreadable_plan_document_names_its_file_and_line(tmp_path: Path) -> None:
+    docs = tmp_path / "search.jsonl"
+    docs.write_text('{"plans": {}, "types": {}}\n["x", "task", "t", "p", 1, 1, 1, 0, 1, null, [], "w", "g"]\n'
+                    "not json\n", "utf-8")
+    rows = read_plan_docs(docs, {}, {})
+    assert next(rows)[0].iri == "x"
+    with pytest.raises(PlanKGError, match=r"search.jsonl: line 3: not a search document"):
+        next(rows)
 
 
 def test_segmenting_gives_words_and_bigrams() -> None:

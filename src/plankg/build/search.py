@@ -1,6 +1,8 @@
 """The build's full-text search index: every text of the plans, segmented for Chinese, in SQLite FTS5.
 
-What is indexed (one *document* each), read from the build's store:
+What is indexed (one *document* each), read from each plan's graphs as the plan is built (its
+documents are segmented then and kept in its cache entry, so the index of a corpus is its plans'
+documents one after the other and a changed plan is segmented again alone):
 
   plan     the plan's title (``dcterms:title``) and abstract
   pillar   a pillar's title                       item    a work item's title
@@ -41,6 +43,8 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
+
+from plankg.errors import PlanKGError
 
 log = logging.getLogger(__name__)
 
@@ -300,13 +304,12 @@ class Collector:
         """Labels of every resource but the plan's own structure (titled already) and mentions."""
         skip = {f"{PLAN}{c}" for c in ("WorkPlan", "Pillar", "WorkItem", "Task", "TextSpan", "Mention")}
         ontology_graphs = {g for g in self._graphs() if g.endswith("/graph/ontology")}
-        types: dict[str, str] = {}
+        all_types: dict[str, set[str]] = defaultdict(set)
         for r in _rows(self.store, f"""SELECT ?x ?type WHERE {{ ?x a ?type .
               FILTER(STRSTARTS(STR(?type), "{PLAN}") || STRSTARTS(STR(?type), "{ORG}")) }}"""):
-            if r["type"] in skip:
-                types[r["x"]] = "skip"
-            elif types.get(r["x"]) != "skip":
-                types.setdefault(r["x"], local_name(r["type"]))
+            all_types[r["x"]].add("skip" if r["type"] in skip else local_name(r["type"]))
+        # one kind per resource, whatever order the store gives: the first by name, generic ones last
+        types = {x: "skip" if "skip" in names else shown_types(names)[0] for x, names in all_types.items()}
         facts: dict[str, dict[str, Any]] = {}
         for r in _rows(self.store, """SELECT ?x ?item ?task ?quote ?start WHERE {
               ?x plan:statedIn ?item . FILTER NOT EXISTS { ?x a plan:TextSpan }
@@ -497,9 +500,14 @@ def read_plan_docs(path: Path, plans: dict[str, dict[str, Any]],
         plans.update(head["plans"])
         for name, labels in head["types"].items():
             type_labels.setdefault(name, labels)
-        for line in f:
-            *fields, holder_types, words_column, grams_column = json.loads(line)
-            yield Doc(*fields, holder_types=set(holder_types)), words_column, grams_column
+        for n, line in enumerate(f, 2):
+            try:
+                *fields, holder_types, words_column, grams_column = json.loads(line)
+                doc = Doc(*fields, holder_types=set(holder_types))
+            except (ValueError, TypeError) as exc:
+                raise PlanKGError(f"{path}: line {n}: not a search document ({exc}); delete the file's "
+                                  "folder from the build cache, or build with --no-cache") from None
+            yield doc, words_column, grams_column
 
 
 def write_corpus_index(path: Path, ontology: tuple[Path, str], plan_docs: Sequence[Path]) -> int:

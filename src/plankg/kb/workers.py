@@ -98,11 +98,10 @@ def _release_memory() -> Any:
 def private_kib() -> int:
     """Memory of this process that no other process shares (KiB), or 0 where /proc cannot say."""
     total = 0
-    with contextlib.suppress(OSError, ValueError):
-        with open("/proc/self/smaps_rollup") as f:
-            for line in f:
-                if line.startswith(("Private_Clean:", "Private_Dirty:")):
-                    total += int(line.split()[1])
+    with contextlib.suppress(OSError, ValueError), open("/proc/self/smaps_rollup") as f:
+        for line in f:
+            if line.startswith(("Private_Clean:", "Private_Dirty:")):
+                total += int(line.split()[1])
     return total
 
 
