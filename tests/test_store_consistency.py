@@ -77,3 +77,19 @@ def test_union_default_graph_has_no_duplicates(kb: KnowledgeBase) -> None:
     q = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
     distinct = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"
     assert kb.select(q).rows[0][0].value == kb.select(distinct).rows[0][0].value
+
+
+def test_blank_nodes_are_found_in_any_block(tmp_path: Path) -> None:
+    """Files without blank nodes go to the store's bulk loader (which relabels blank nodes), the
+    others are parsed to keep their labels: a ``_:`` split across two read blocks still counts."""
+    from plankg.build.store import has_blank_nodes
+
+    plain = tmp_path / "plain.nt"
+    plain.write_bytes(b"<http://a> <http://b> <http://c> .\n" * 40_000)
+    assert not has_blank_nodes(plain)
+    split = tmp_path / "split.nt"
+    split.write_bytes(b"#" * ((1 << 20) - 1) + b"\n_:b0 <http://b> <http://c> .\n")
+    assert has_blank_nodes(split)
+    edge = tmp_path / "edge.nt"
+    edge.write_bytes(b"#" * ((1 << 20) - 1) + b"_:x\n")  # "_" ends the first block, ":" starts the next
+    assert has_blank_nodes(edge)
