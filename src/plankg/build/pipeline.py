@@ -12,7 +12,8 @@ Outputs (in one directory, written atomically: a failed build leaves the previou
 
 A plan that fails is reported (file, line, column) and left out; the build fails only when no plan
 could be built. Memory does not grow with the corpus: plans are built one per worker and streamed
-from their cache entries into the store, and the dumps are written from the store.
+from their cache entries into the store and (their search documents) into the index, and the
+dumps are written from the store.
 """
 
 from __future__ import annotations
@@ -172,6 +173,8 @@ def _write(tmp: Path, result: BuildResult, ids: Ids, ontology: Graph, on_step: O
 
 def _write_store_and_dumps(tmp: Path, result: BuildResult, ids: Ids, ontology: Graph,
                            on_step: OnStep | None) -> None:
+    """The store (every plan's graphs, the entailments across plans, the union default graph), the
+    dataset files written from it, and the dumps."""
     ontology_iri, inferred_iri = ids.graph("ontology"), ids.graph("inferred")
     with _step(result, "store", on_step):
         building = BuildStore(tmp / STORE_DIR)
