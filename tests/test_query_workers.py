@@ -51,3 +51,15 @@ def test_cheap_queries_keep_their_worker(executor: Executor) -> None:
 
 def test_private_memory_is_measured() -> None:
     assert private_kib() > 1024  # this test process owns more than a MiB of its own
+
+
+def test_large_blocks_are_mapped_and_the_heap_trimmed() -> None:
+    from plankg.kb import memory
+
+    assert memory.map_large_blocks() is True  # glibc here: the setting is taken
+    before = private_kib()
+    block = bytearray(64 << 20)                # from its own mapping: freed at once
+    assert private_kib() - before > 32 << 10
+    del block
+    memory.trim()
+    assert private_kib() - before < 16 << 10

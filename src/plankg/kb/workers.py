@@ -42,6 +42,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from plankg.errors import PlanKGError
+from plankg.kb import memory
 from plankg.kb.engine import Engine, Job, QueryFailed, Reply
 
 log = logging.getLogger(__name__)
@@ -85,16 +86,6 @@ def _limit_memory(megabytes: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def _release_memory() -> Any:
-    """A function that gives the heap's free pages back to the system (glibc's malloc_trim), or a
-    no-op. Without it a worker keeps the peak of every query it ran (hash joins, sorts, answers)
-    as its own pages, and the memory of the service grows with the number of workers."""
-    with contextlib.suppress(Exception):
-        trim = ctypes.CDLL(None).malloc_trim
-        return lambda: trim(0)
-    return lambda: None
-
-
 def private_kib() -> int:
     """Memory of this process that no other process shares (KiB), or 0 where /proc cannot say."""
     total = 0
@@ -113,7 +104,6 @@ def _worker_main(engine: Engine, sock: socket.socket, settings: Mapping[str, Any
     _die_with_parent()
     _forbid_outbound()
     _limit_memory(int(settings.get("worker_memory_mb", 0)))
-    release = _release_memory()
     recycle_kib = int(settings.get("worker_recycle_mb", 0)) * 1024
     conn = Connection(sock.detach())
     while True:
@@ -124,7 +114,7 @@ def _worker_main(engine: Engine, sock: socket.socket, settings: Mapping[str, Any
         started = time.perf_counter()
         reply = engine.run(job)
         if time.perf_counter() - started >= TRIM_AFTER_SECONDS:
-            release()
+            memory.trim()  # without it a worker keeps the peak of every query it ran
             if recycle_kib and private_kib() > recycle_kib:
                 reply.retire = True  # the server forks a fresh worker, sharing the zygote's pages
         try:
@@ -140,6 +130,7 @@ def zygote_main(argv: list[str]) -> None:
     settings = json.loads(argv[0])
     ctrl = socket.socket(fileno=int(argv[1]))
     _die_with_parent()
+    memory.map_large_blocks()  # inherited by the workers: big answers are freed at once
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # workers are reaped automatically
     try:

@@ -98,8 +98,10 @@ def serve(host: str, port: int, data_files: tuple[str, ...], cache: bool, access
     """Serve the knowledge graph over SPARQL 1.1 (read-only) with the query workbench at /."""
     from waitress.server import create_server
 
+    from plankg.kb import memory
     from plankg.web import create_app
 
+    memory.map_large_blocks()  # answers of a MiB or more are given back to the system once sent
     config: dict[str, Any] = {name.upper(): value for name, value in settings.items()}
     config["DATA_FILES"] = list(data_files)
     if not cache:
