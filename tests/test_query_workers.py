@@ -33,19 +33,12 @@ def test_a_worker_past_the_limit_is_replaced_after_its_answer(executor: Executor
     assert executor.stats["crashed"] == 0
 
 
-@pytest.mark.parametrize("executor", [0], indirect=True)
-def test_without_a_limit_the_worker_is_kept(executor: Executor) -> None:
+@pytest.mark.parametrize(("executor", "query", "times"), [(0, HEAVY, 3), (64, CHEAP, 20)], indirect=["executor"],
+                         ids=["heavy queries without a limit", "cheap queries under the limit"])
+def test_the_worker_is_kept(executor: Executor, query: str, times: int) -> None:
     first = executor.pids
-    for _ in range(3):
-        assert executor.run(Job(HEAVY)).status == 200
-    assert executor.pids == first
-
-
-@pytest.mark.parametrize("executor", [64], indirect=True)
-def test_cheap_queries_keep_their_worker(executor: Executor) -> None:
-    first = executor.pids
-    for _ in range(20):
-        assert executor.run(Job(CHEAP)).status == 200
+    for _ in range(times):
+        assert executor.run(Job(query)).status == 200
     assert executor.pids == first
 
 

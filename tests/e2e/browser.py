@@ -1,7 +1,7 @@
 """Headless Chromium for page tests: Debian's chromium + chromium-driver, driven by selenium.
 
-Import the fixture into a test module (`from browser import chromium_session`, which provides the
-fixture named `browser`): this is a plain module, not a conftest, so any page test can reuse it.
+The fixture named `browser` (``chromium_session``) is registered for the tests of this folder by
+its conftest; the helpers are imported from this plain module by the tests that use them.
 Nothing is ever downloaded: the driver is given explicitly, so Selenium Manager stays idle, and
 Chromium's background services are switched off.
 """

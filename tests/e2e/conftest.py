@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browser import chromium_session  # noqa: F401  (the `browser` fixture, for every browser test here)
 
 LIVE_TIMEOUT = 5.0      # --timeout of the live server (the runaway test waits this long)
 LIVE_WORKERS = 3

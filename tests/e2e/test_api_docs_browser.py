@@ -11,7 +11,6 @@ import urllib.request
 import pytest
 from browser import (
     base,
-    chromium_session,  # noqa: F401  (provides the `browser` fixture)
     console_errors,
     foreign_urls,
     open_page,

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser import chromium_session, console_errors, open_page, wait_for  # noqa: F401
+from browser import console_errors, open_page, wait_for
 from conftest import start_server, stop_server
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver

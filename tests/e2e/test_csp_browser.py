@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 from browser import (
-    chromium_session,  # noqa: F401  (provides the `browser` fixture)
     open_page,
     wait_for,
 )

@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 from browser import (
-    chromium_session,  # noqa: F401  (provides the `browser` fixture)
     open_page,
     wait_for,
 )

@@ -18,7 +18,6 @@ from typing import Any
 import pytest
 from browser import (
     base,
-    chromium_session,  # noqa: F401  (provides the `browser` fixture)
     console_errors,
     forget_kept_tabs,
     open_page,

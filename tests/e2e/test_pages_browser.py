@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from browser import (
     base,
-    chromium_session,  # noqa: F401  (provides the `browser` fixture)
     console_errors,
     foreign_urls,
     open_page,

@@ -6,7 +6,6 @@ import json
 
 import pytest
 from browser import (
-    chromium_session,  # noqa: F401  (provides the `browser` fixture)
     console_errors,
     foreign_urls,
     open_page,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from browser import (
-    chromium_session,  # noqa: F401  (provides the `browser` fixture)
     console_errors,
     foreign_urls,
     open_page,

@@ -15,7 +15,6 @@ from typing import Any
 import pytest
 from browser import (
     base,
-    chromium_session,  # noqa: F401  (provides the `browser` fixture)
     console_errors,
     foreign_urls,
     forget_tabs,  # noqa: F401  (autouse: no kept tabs after each test)

@@ -19,9 +19,8 @@ import urllib.request
 from typing import Any
 
 import pytest
-from browser import (  # noqa: F401  (chromium_session: the `browser` fixture; forget_tabs: autouse)
+from browser import (  # noqa: F401  (forget_tabs: autouse)
     base,
-    chromium_session,
     console_errors,
     forget_tabs,
     fresh_workbench,

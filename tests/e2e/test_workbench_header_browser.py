@@ -4,7 +4,7 @@ server's own pages (issue 11)."""
 from __future__ import annotations
 
 import pytest
-from browser import chromium_session, forget_kept_tabs, open_page, wait_for  # noqa: F401
+from browser import forget_kept_tabs, open_page, wait_for
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 

@@ -21,12 +21,10 @@ _CN_VALUES = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四":
               "八": 8, "九": 9}
 
 PILLAR_RE = re.compile(rf"(?P<num>[{CN_DIGITS}]{{1,3}})、(?P<title>[^。;\uff1b\n]{{2,60}})$")
-ITEM_RE = re.compile(
-    rf"^(?:(?P<arabic>\d{{1,3}})\s*[.、\uff0e](?!\d)|[(\uff08](?P<cn>[{CN_DIGITS}]{{1,3}})[)\uff09])\s*")
+_ITEM_MARKS = rf"(?P<arabic>\d{{1,3}})\s*[.、\uff0e](?!\d)|[(\uff08](?P<cn>[{CN_DIGITS}]{{1,3}})[)\uff09]"  # 1. (一)
+ITEM_RE = re.compile(rf"^(?:{_ITEM_MARKS})\s*")
 # (1) / （1） (ASCII, full-width or mixed parentheses): the item level when a plan has no 1. items.
-PAREN_ITEM_RE = re.compile(
-    rf"^(?:(?P<arabic>\d{{1,3}})\s*[.、\uff0e](?!\d)|[(\uff08](?P<cn>[{CN_DIGITS}]{{1,3}})[)\uff09]"
-    r"|[(\uff08]\s*(?P<paren>\d{1,3})\s*[)\uff09])\s*")
+PAREN_ITEM_RE = re.compile(rf"^(?:{_ITEM_MARKS}|[(\uff08]\s*(?P<paren>\d{{1,3}})\s*[)\uff09])\s*")
 TITLE_RE = re.compile(r"^[^。,\uff0c;\uff1b]{2,50}(?:工作要点|工作计划|工作安排|工作思路|要点|任务分解|任务分解表|分工方案|"
                       r"工作方案|实施方案|责任分工)$")
 DATE_RE = re.compile(rf"^[\d{CN_DIGITS}]{{4}}年[\d{CN_DIGITS}]{{1,2}}月(?:[\d{CN_DIGITS}]{{1,3}}日)?$")
@@ -225,7 +223,7 @@ def _item_style(lines: list[tuple[int, int, str]]) -> tuple[re.Pattern[str], str
     """
     found = [m for _, _, line in lines if (m := ITEM_RE.match(line))]
     arabic, paren = any(m["arabic"] for m in found), any(m["cn"] for m in found)
-    numbered = any(PAREN_ITEM_RE.match(line)["paren"] for _, _, line in lines if PAREN_ITEM_RE.match(line))
+    numbered = any((m := PAREN_ITEM_RE.match(line)) and m["paren"] for _, _, line in lines)
     cn_items = any(CN_ITEM_RE.match(line) for _, _, line in lines)
     headings = any(_pillar_at(line) and not CN_ITEM_RE.match(line) for _, _, line in lines)
     if numbered and not arabic and (paren or headings or not cn_items):

@@ -168,7 +168,7 @@ def _write(tmp: Path, result: BuildResult, ids: Ids, ontology: Graph, on_step: O
     for scratch in (ONTOLOGY_FILE, "cross.nt", "plans"):
         path = tmp / scratch
         shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
-    _manifest(tmp, result, ids, result.graph_sizes)
+    _manifest(tmp, result, ids)
 
 
 def _write_store_and_dumps(tmp: Path, result: BuildResult, ids: Ids, ontology: Graph,
@@ -217,13 +217,13 @@ def file_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _manifest(tmp: Path, result: BuildResult, ids: Ids, sizes: dict[str, int]) -> None:
+def _manifest(tmp: Path, result: BuildResult, ids: Ids) -> None:
     manifest = {
         "base_iri": ids.base,
         "build_id": file_digest(tmp / DATASET_FILE),
         "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "triples": result.triples,
-        "graphs": {g: {"triples": n} for g, n in sorted(sizes.items())},
+        "graphs": {g: {"triples": n} for g, n in sorted(result.graph_sizes.items())},
         "plans": [{"key": p.key, "title": p.title, "source": Path(p.path).name, "sha256": p.sha256,
                    "graph": p.graph, "items": p.items, "pillars": p.pillars, "skipped": p.warnings}
                   for p in result.plans],

@@ -90,16 +90,17 @@ class BuildStore:
 
     def __init__(self, folder: Path) -> None:
         self.store = ox.Store(str(folder))
-        self.loaded: list[tuple[Path, ox.NamedNode]] = []
+        self.loaded: list[tuple[Path, bool]] = []  # each file, and whether it may hold blank nodes
 
     def load(self, graphs: Sequence[tuple[Path, ox.NamedNode]]) -> None:
         """Load each file into its named graph."""
         for path, graph in graphs:
-            self._add(path, graph)
-            self.loaded.append((path, graph))
+            blank = has_blank_nodes(path)
+            self._add(path, graph, blank)
+            self.loaded.append((path, blank))
 
-    def _add(self, path: Path, graph: ox.NamedNode | ox.DefaultGraph) -> None:
-        if not has_blank_nodes(path):  # the plans' graphs: parsed by the store's own loader, fast
+    def _add(self, path: Path, graph: ox.NamedNode | ox.DefaultGraph, blank: bool) -> None:
+        if not blank:  # the plans' graphs: parsed by the store's own loader, fast
             self.store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
             return
         # bulk_load would give blank nodes new random labels: parsed here, they keep the file's, so
@@ -118,8 +119,8 @@ class BuildStore:
         The store is returned open for the dumps; the caller deletes it when done."""
         self.store.dump(str(dataset_file), ox.RdfFormat.N_QUADS)  # the default graph is empty here
         self.store.dump(str(trig_file), ox.RdfFormat.TRIG, prefixes=prefixes)
-        for path, _graph in self.loaded:
-            self._add(path, ox.DefaultGraph())
+        for path, blank in self.loaded:
+            self._add(path, ox.DefaultGraph(), blank)
         self.store.optimize()
         self.store.flush()
         return self.store

@@ -47,7 +47,7 @@ class Reply:
     rows: list[tuple[Any, ...]] | None = None
     title: str = ""
     message: str = ""
-    retire: bool = False       # the worker should not be reused (e.g. after an engine panic)
+    retire: bool = False       # the worker should not be reused (an engine panic, or past WORKER_RECYCLE_MB)
 
     def records(self) -> list[dict[str, Any]]:
         """The rows as dicts keyed by column name."""

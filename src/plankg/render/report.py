@@ -46,25 +46,17 @@ def render_html(
     """The report page; ``link`` maps IRIs to hrefs, ``trace_link`` (if any) an item number to its trace.
 
     ``nav_root`` (the service's mount point, "" at the root) gives the page the site's navigation
-    bar; without it, a report the web service renders in a request gets the bar under the request's
-    mount point, and one written outside a request (``plankg report``) stands alone.
+    bar; without it (``plankg report``) the page stands alone.
     """
     template = environment().get_template("report.html")
     return template.render(
         report=data,
         link=link,
         trace_link=trace_link,
-        nav_root=nav_root if nav_root is not None else request_root(),
+        nav_root=nav_root,
         timeline=timeline_svg(data["timeline"], data["years"], link),
         generated=dt.date.today().isoformat(),
     )
-
-
-def request_root() -> str | None:
-    """The mount point of the web request being answered, or None outside one."""
-    from flask import has_request_context, request
-
-    return request.script_root if has_request_context() else None
 
 
 def month_index(day: str, first_year: int) -> int:

@@ -51,7 +51,8 @@ def plan_arg(plan: str | None) -> str | None:
 def report_page(plan: str | None = None) -> Response:
     """The audit report of a plan as a printable HTML page."""
     data = report_data(plan_arg(plan))
-    html = render_html(data, link=local_link, trace_link=lambda n: f"/trace/{n}?plan={data['key']}")
+    html = render_html(data, link=local_link, trace_link=lambda n: f"/trace/{n}?plan={data['key']}",
+                       nav_root=request.script_root)
     return Response(html, mimetype="text/html")
 
 
