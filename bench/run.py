@@ -79,7 +79,13 @@ ACCEPT = "application/sparql-results+json"   # SELECT and ASK
 ACCEPT_GRAPH = "application/n-triples"        # CONSTRUCT and DESCRIBE
 # Targets (the issue): cold geometric mean and maximum of the ratios to the Oxigraph server,
 # cached geometric mean, start-up seconds, slowest query at 100x.
-TARGETS = {"cold_geomean": 0.8, "cold_max": 1.5, "cached_geomean": 0.2, "start_s": 2.0, "query_s": 1.0}
+TARGETS = {"cold_geomean": 0.8, "cold_max": 1.5, "cached_geomean": 0.2, "start_s": 2.0, "query_s": 1.0,
+           "query_s_1000": 5.0}
+
+
+def query_limit_s(scale: int) -> float:
+    """The slowest a named query may be at a scale: 1 s up to 100x, 5 s at 1000x."""
+    return TARGETS["query_s_1000"] if scale >= 1000 else TARGETS["query_s"]
 # Values for parameterised queries: the query's own `#+ example:` header first, else these defaults by
 # parameter name (N3 terms), all from the real plan, which is part of every scale. Parameters whose
 # description says xsd:date get a typed literal.
@@ -543,20 +549,21 @@ def scale_summary(sc: dict[str, Any]) -> dict[str, Any]:
                          "max": max(ratios)[0], "max_query": max(ratios)[2], "n": len(ratios)}
     if COLD in srv:
         corpus = {q["name"] for q in sc["queries"] if q.get("corpus")}
-        out["slowest"] = slowest({n: r for n, r in srv[COLD]["queries"].items() if n not in corpus}, cap)
-        out["every_plan"] = slowest({n: r for n, r in srv[COLD]["queries"].items() if n in corpus}, cap)
+        limit = query_limit_s(sc["scale"])
+        out["slowest"] = slowest({n: r for n, r in srv[COLD]["queries"].items() if n not in corpus}, cap, limit)
+        out["every_plan"] = slowest({n: r for n, r in srv[COLD]["queries"].items() if n in corpus}, cap, limit)
     return out
 
 
-def slowest(results: dict[str, dict[str, Any]], cap: float) -> dict[str, Any]:
-    """The slowest of some queries' results, and which of them were over 1 s, limited or failed."""
+def slowest(results: dict[str, dict[str, Any]], cap: float, limit_s: float) -> dict[str, Any]:
+    """The slowest of some queries' results, and which of them were over `limit_s`, limited or failed."""
     worst = (None, 0.0)
     over, limited, failed = [], [], []
     for name, r in results.items():
         ms, _ = effective_ms(r, cap)
         if ms is not None and ms > worst[1]:
             worst = (name, ms)
-        if (ms or 0) > TARGETS["query_s"] * 1000 or r["status"] == "timeout":
+        if (ms or 0) > limit_s * 1000 or r["status"] == "timeout":
             over.append(name)
         if r["status"] == "limit":
             limited.append(name)
@@ -599,13 +606,15 @@ def headline(results: dict[str, Any]) -> list[str]:
         ["start-up of plankg serve until it answers (cold / cached instance)", f"< {TARGETS['start_s']:g} s",
          *per(lambda sc, sm: f"{sc['servers'][COLD]['start_s']:.2f} s / {sc['servers'][CACHED]['start_s']:.2f} s"
               + ok(max(sc['servers'][COLD]['start_s'], sc['servers'][CACHED]['start_s']) < TARGETS["start_s"]))],
-        ["slowest named query on plankg (cold p50)", f"< {TARGETS['query_s']:g} s (100x)",
+        ["slowest named query on plankg (cold p50)", f"< {TARGETS['query_s']:g} s (100x), "
+                                                     f"< {TARGETS['query_s_1000']:g} s (1000x)",
          *per(lambda sc, sm: f"{sm['slowest']['ms']:,.0f} ms ({sm['slowest']['query']})"
-              + ok(sm["slowest"]["ms"] < TARGETS["query_s"] * 1000))],
-        ["queries over 1 s / over the row or byte limit / failed", "0 / 0 / 0",
+              + ok(sm["slowest"]["ms"] < query_limit_s(sc["scale"]) * 1000))],
+        ["queries over 1 s (1000x: 5 s) / over the row or byte limit / failed", "0 / 0 / 0",
          *per(lambda sc, sm: f"{len(sm['slowest']['over_1s'])} / {len(sm['slowest']['limit'])} / "
                              f"{len(sm['slowest']['errors'])}")],
-        ["the queries with a plan parameter over every plan (unbound): slowest; over 1 s / limit / failed", "-",
+        ["the queries with a plan parameter over every plan (unbound): slowest; over 1 s (1000x: 5 s) / "
+         "limit / failed", "-",
          *per(lambda sc, sm: f"{sm['every_plan']['ms']:,.0f} ms ({sm['every_plan']['query']}); "
                              f"{len(sm['every_plan']['over_1s'])} / {len(sm['every_plan']['limit'])} / "
                              f"{len(sm['every_plan']['errors'])}")],
