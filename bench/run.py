@@ -78,7 +78,7 @@ SERVERS = (BASELINE, COLD, CACHED)       # start order
 ACCEPT = "application/sparql-results+json"   # SELECT and ASK
 ACCEPT_GRAPH = "application/n-triples"        # CONSTRUCT and DESCRIBE
 # Targets (the issue): cold geometric mean and maximum of the ratios to the Oxigraph server,
-# cached geometric mean, start-up seconds, slowest query at 100x.
+# cached geometric mean, start-up seconds, slowest query at 100x and at 1000x.
 TARGETS = {"cold_geomean": 0.8, "cold_max": 1.5, "cached_geomean": 0.2, "start_s": 2.0, "query_s": 1.0,
            "query_s_1000": 5.0}
 
@@ -86,6 +86,8 @@ TARGETS = {"cold_geomean": 0.8, "cold_max": 1.5, "cached_geomean": 0.2, "start_s
 def query_limit_s(scale: int) -> float:
     """The slowest a named query may be at a scale: 1 s up to 100x, 5 s at 1000x."""
     return TARGETS["query_s_1000"] if scale >= 1000 else TARGETS["query_s"]
+
+
 # Values for parameterised queries: the query's own `#+ example:` header first, else these defaults by
 # parameter name (N3 terms), all from the real plan, which is part of every scale. Parameters whose
 # description says xsd:date get a typed literal.
@@ -569,7 +571,7 @@ def slowest(results: dict[str, dict[str, Any]], cap: float, limit_s: float) -> d
             limited.append(name)
         if r["status"] == "error":
             failed.append(name)
-    return {"query": worst[0], "ms": worst[1], "over_1s": over, "limit": limited, "errors": failed}
+    return {"query": worst[0], "ms": worst[1], "over_limit": over, "limit": limited, "errors": failed}
 
 
 def table(head: list[str], rows: list[list[str]]) -> list[str]:
@@ -606,17 +608,17 @@ def headline(results: dict[str, Any]) -> list[str]:
         ["start-up of plankg serve until it answers (cold / cached instance)", f"< {TARGETS['start_s']:g} s",
          *per(lambda sc, sm: f"{sc['servers'][COLD]['start_s']:.2f} s / {sc['servers'][CACHED]['start_s']:.2f} s"
               + ok(max(sc['servers'][COLD]['start_s'], sc['servers'][CACHED]['start_s']) < TARGETS["start_s"]))],
-        ["slowest named query on plankg (cold p50)", f"< {TARGETS['query_s']:g} s (100x), "
-                                                     f"< {TARGETS['query_s_1000']:g} s (1000x)",
+        ["slowest named query on plankg (cold p50)",
+         f"< {TARGETS['query_s']:g} s (100x), < {TARGETS['query_s_1000']:g} s (1000x)",
          *per(lambda sc, sm: f"{sm['slowest']['ms']:,.0f} ms ({sm['slowest']['query']})"
               + ok(sm["slowest"]["ms"] < query_limit_s(sc["scale"]) * 1000))],
         ["queries over 1 s (1000x: 5 s) / over the row or byte limit / failed", "0 / 0 / 0",
-         *per(lambda sc, sm: f"{len(sm['slowest']['over_1s'])} / {len(sm['slowest']['limit'])} / "
+         *per(lambda sc, sm: f"{len(sm['slowest']['over_limit'])} / {len(sm['slowest']['limit'])} / "
                              f"{len(sm['slowest']['errors'])}")],
-        ["the queries with a plan parameter over every plan (unbound): slowest; over 1 s (1000x: 5 s) / "
-         "limit / failed", "-",
+        [("the queries with a plan parameter over every plan (unbound): slowest; over 1 s (1000x: 5 s) / "
+          "limit / failed"), "-",
          *per(lambda sc, sm: f"{sm['every_plan']['ms']:,.0f} ms ({sm['every_plan']['query']}); "
-                             f"{len(sm['every_plan']['over_1s'])} / {len(sm['every_plan']['limit'])} / "
+                             f"{len(sm['every_plan']['over_limit'])} / {len(sm['every_plan']['limit'])} / "
                              f"{len(sm['every_plan']['errors'])}")],
         ["memory after the queries, PSS of the process tree: plankg (cold) vs Oxigraph server", "-",
          *per(lambda sc, sm: f"{sc['servers'][COLD]['memory']['pss_mb']:,.0f} vs "
