@@ -9,8 +9,8 @@ Usage::
 
 Each query runs in a child process (forked; killed after ``--timeout`` seconds) on
 ``pyoxigraph.Store.read_only(<build>/store)`` with its parameters as substitutions (the values
-bench/run.py binds: the `#+ example:` header, else DEFAULT_PARAMS), as the service's own API runs
-it, or with ``--inline`` written into the text, as bench/run.py sends it over HTTP. The two can
+bench/run.py binds: the `#+ example:` header, else DEFAULT_PARAMS), or with ``--inline`` written
+into the text, as ``plankg.kb`` runs it and bench/run.py sends it over HTTP. The two can
 differ a lot: Oxigraph plans the query before the substitutions are applied, so a substituted
 parameter is an unbound variable to the planner (trace-holder-relations' first UNION at 100x:
 1.1 s substituted, 0.6 ms inlined). With

@@ -2,8 +2,8 @@
 
 Each plan is built in a worker process into a cache entry (``plan_cache``): its graph and its own
 entailments as N-Triples, its search documents, and a small summary. The parent never holds a
-plan's graph, so its memory does not grow with the corpus. A plan that fails is reported with its file, line and column and
-the others are built.
+plan's graph, so its memory does not grow with the corpus. A plan that fails is reported with its
+file, line and column and the others are built.
 """
 
 from __future__ import annotations

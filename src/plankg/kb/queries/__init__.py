@@ -8,8 +8,9 @@ A header looks like::
     #+ params:
     #+   item: IRI of a plan:WorkItem (binds ?item)
 
-Parameters are bound as substitutions (SEP-0007), never by editing the text; only for a remote
-endpoint, whose protocol has no bindings, :func:`inline_bindings` writes them into the text.
+Parameter values are checked (:func:`bindings`) and written into the text as RDF terms by
+:func:`inline_bindings`, for every store: Oxigraph plans a query before it applies substitutions,
+so only a term in the text is something the planner can start from (README.md, rule 5).
 """
 
 from __future__ import annotations
@@ -121,7 +122,7 @@ def term_for(value: str) -> Term:
     return ox.Literal(value)
 
 
-# -- binding parameters for a remote endpoint, where the protocol has no bindings
+# -- binding parameters: their terms written into the query text
 
 
 def query_form(text: str) -> str:
