@@ -41,12 +41,12 @@ DEFAULTS: dict[str, Any] = {
     "STORE": "embedded",
     "ENDPOINT": "",
     "STORE_USER": "",
-    # The SPARQL service (plankg serve): query worker processes, their memory cap, extra RDF files
+    # The SPARQL service (plankg serve): queries run at once, the memory each may add, extra RDF files
     # (whitespace-separated in PLANKG_DATA_FILES), and waitress's request threads.
     "QUERY_WORKERS": 3,
     "WORKER_MEMORY_MB": 2048,
-    # A worker whose own memory (pages it no longer shares with the zygote) passes this after a
-    # query is replaced by a fresh fork: the caches it warmed are not kept once per worker.
+    # The engine, once its own memory (pages it no longer shares with the zygote) passes this many
+    # MB per worker after a query, is replaced by a fresh fork: its caches and heap do not grow forever.
     "WORKER_RECYCLE_MB": 64,
     "DATA_FILES": "",
     "SERVER_THREADS": 8,

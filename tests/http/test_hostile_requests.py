@@ -9,6 +9,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -43,27 +44,66 @@ def test_deep_or_long_queries_are_refused_up_front(build_dir: Path, query: str, 
         app.extensions["plankg"].close()
 
 
-def test_a_query_that_kills_its_worker_is_a_400_for_that_query(app: Flask, client: FlaskClient) -> None:
-    executor = app.extensions["plankg"].kb.executor
-    done: dict[str, object] = {}
+# A query of about a second on the test build: 400 x 400 rows counted.
+MEDIUM = ("SELECT (COUNT(*) AS ?n) WHERE { { SELECT ?a WHERE { ?a ?p ?o } LIMIT 400 } "
+          "{ SELECT ?b WHERE { ?b ?q ?r } LIMIT 400 } FILTER(STRLEN(STR(?a)) + STRLEN(STR(?b)) > 0) }")
 
-    def slow() -> None:
-        done["resp"] = client.get("/sparql", query_string={"query": RUNAWAY.replace("COUNT(*)", "COUNT(?a)")})
 
-    thread = threading.Thread(target=slow)
-    before = set(executor.pids)
+def new_pid(executor: Any, old: set[int], seconds: float = 5) -> int:
+    """The first query process that is not one of ``old`` (the executor forks it on demand)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if fresh := set(executor.pids) - old:
+            return fresh.pop()
+        time.sleep(0.01)
+    raise AssertionError(f"no new query process after {seconds} s")
+
+
+def in_background(client: FlaskClient, query: str) -> tuple[threading.Thread, dict[str, Any]]:
+    """Send a query from another thread; the response lands in the dict under "resp"."""
+    done: dict[str, Any] = {}
+    thread = threading.Thread(target=lambda: done.update(
+        resp=client.get("/sparql", query_string={"query": query})))
     thread.start()
-    deadline = time.monotonic() + 5
-    while set(executor.pids) == before and time.monotonic() < deadline:
-        time.sleep(0.02)
-    busy = before - set(executor.pids)
-    for pid in busy:
-        os.kill(pid, signal.SIGKILL)  # as the OOM killer would
+    return thread, done
+
+
+def test_a_query_that_kills_every_process_it_runs_on_is_a_400(app: Flask, client: FlaskClient) -> None:
+    executor = app.extensions["plankg"].kb.executor
+    crashed = executor.stats["crashed"]
+    engine = new_pid(executor, set())
+    thread, done = in_background(client, RUNAWAY.replace("COUNT(*)", "COUNT(?a)"))
+    time.sleep(0.3)
+    os.kill(engine, signal.SIGKILL)          # as the OOM killer would ...
+    alone = new_pid(executor, {engine})      # ... and the query is run again by itself,
+    os.kill(alone, signal.SIGKILL)           # where it dies again: this query is the cause
     thread.join(10)
     resp = done["resp"]
     assert resp.status_code == 400, resp.get_data(as_text=True)
     assert "failed on this query" in resp.get_data(as_text=True)
+    assert executor.stats["crashed"] == crashed + 1
     assert client.get("/sparql", query_string={"query": "ASK {}"}).status_code == 200
+
+
+def test_a_query_whose_engine_dies_under_it_is_answered_all_the_same(build_dir: Path) -> None:
+    app = make_app(build_dir, QUERY_TIMEOUT=20.0, RESULT_CACHE_BYTES=0)
+    try:
+        client = app.test_client()
+        executor = app.extensions["plankg"].kb.executor
+        engine = new_pid(executor, set())
+        thread, done = in_background(client, MEDIUM)
+        time.sleep(0.2)
+        os.kill(engine, signal.SIGKILL)      # another query's timeout, or the OOM killer
+        thread.join(30)
+        resp = done["resp"]
+        assert resp.status_code == 200, resp.get_data(as_text=True)
+        assert '"160000"' in resp.get_data(as_text=True)
+        assert executor.stats["rerun"] == 1 and executor.stats["crashed"] == 0
+        assert "plankg_engine_rerun_total 1" in client.get("/metrics").get_data(as_text=True)
+        assert client.get("/sparql", query_string={"query": "ASK {}"}).status_code == 200
+        assert engine not in executor.pids   # a fresh engine answers from now on
+    finally:
+        app.extensions["plankg"].close()
 
 
 def test_a_killed_engine_is_restarted_and_ready_says_so(build_dir: Path) -> None:

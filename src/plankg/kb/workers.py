@@ -1,21 +1,31 @@
-"""Query jobs run in worker processes, so that a timeout really stops the work.
+"""Queries run in a separate engine process, so that a timeout really stops the work.
 
 pyoxigraph cannot interrupt a running query from another thread, so queries never run in the
 web server's process. The design:
 
 - ``Executor`` (in the server) starts one *zygote*: a fresh ``python -m plankg.kb.workers``
-  process that opens the build's store read-only and then does nothing but ``fork()`` query
-  workers on request. It is single-threaded, so forking it is safe (forking a threaded web server
-  is not); the workers share the store's files through the page cache, so memory does not grow
-  with their number, and a new worker is ready in milliseconds.
-- A worker reads jobs (pickled :class:`~plankg.kb.engine.Job`) from its socket, runs them on the
-  :class:`~plankg.kb.engine.Engine` and sends back a ``Reply`` (status, bytes or rows).
-- The server keeps up to QUERY_WORKERS workers. A request borrows an idle one (or waits, at most
-  QUERY_TIMEOUT seconds, then 503), sends the job and waits QUERY_TIMEOUT seconds for the reply.
-  On timeout it SIGKILLs that worker (the query stops at once, whatever it was doing) and answers
-  503; the next request that needs a worker forks a fresh one. Other requests never wait on it.
-- Workers and zygote die with their parent (PR_SET_PDEATHSIG) and on EOF of their socket; workers
-  refuse outbound sockets and have an address-space limit (WORKER_MEMORY_MB).
+  process that opens the build's store read-only and then only forks on request. It is
+  single-threaded, so forking it is safe (forking a threaded web server is not), and a fork is
+  ready in milliseconds.
+- The *engine* is one process forked from the zygote, with QUERY_WORKERS threads, each serving
+  one socket (a *channel*): it reads jobs (pickled :class:`~plankg.kb.engine.Job`), runs them on
+  the shared :class:`~plankg.kb.engine.Engine` and sends back a ``Reply`` (status, bytes or
+  rows). pyoxigraph releases the GIL while it evaluates, so the threads' queries run in
+  parallel over one store and one set of its caches: memory grows with the queries running, not
+  with the number of workers.
+- A request borrows an idle channel (or waits, at most QUERY_TIMEOUT seconds, then 503), sends
+  the job and waits what is left of QUERY_TIMEOUT for the reply. On timeout the server SIGKILLs
+  the engine (the query stops at once, whatever it was doing) and answers 503; the next request
+  forks a fresh engine.
+- The other queries that were running on a killed or dead engine are not lost: each is run again
+  in a *single-use worker* (forked from the zygote for that one query) within what is left of its
+  time. A query that kills its engine is run again the same way; if it kills that worker too, it
+  was the cause, and the answer is 400.
+- An engine whose own memory passes WORKER_RECYCLE_MB per channel after a heavy query is
+  retired: it takes no new query, and exits when its running ones are answered.
+- Every process dies with its parent (PR_SET_PDEATHSIG) and on EOF of its sockets; the engine
+  and the single-use workers refuse outbound sockets and have an address-space limit
+  (WORKER_MEMORY_MB for each query they may run at once).
 
 Callers check the query text first (:func:`plankg.kb.lexer.inspect_query`): updates and SERVICE
 are refused before any engine sees them (pyoxigraph would open a connection for SERVICE).
@@ -97,42 +107,66 @@ def private_kib() -> int:
 
 
 TRIM_AFTER_SECONDS = 0.01  # queries this long or longer may have used memory worth giving back
+ARENA_HEADROOM_MB = 64     # address space glibc reserves for each thread's malloc arena
 
 
-def _worker_main(engine: Engine, sock: socket.socket, settings: Mapping[str, Any]) -> None:
-    """Serve jobs from the server until it closes the socket."""
+def _answer(engine: Engine, job: Job, recycle_kib: int) -> Reply:
+    """Run one job; after a heavy one give memory back, and ask to be retired if still too big."""
+    started = time.perf_counter()
+    reply = engine.run(job)
+    if time.perf_counter() - started >= TRIM_AFTER_SECONDS:
+        memory.trim()  # without it the process keeps the peak of every query it ran
+        if recycle_kib and private_kib() > recycle_kib:
+            reply.retire = True  # the server forks a fresh engine, sharing the zygote's pages
+    return reply
+
+
+def _serve(engine: Engine, conn: Connection, recycle_kib: int, once: bool) -> None:
+    """Answer jobs from one channel until the server closes it (after one job if ``once``)."""
+    with conn:  # however this ends, the server sees EOF rather than silence
+        while True:
+            try:
+                job = conn.recv()
+            except (EOFError, OSError):
+                return
+            reply = _answer(engine, job, recycle_kib)
+            try:
+                conn.send(reply)
+            except (OSError, pickle.PicklingError):
+                return
+            if once or reply.retire:
+                return
+
+
+def _process_main(engine: Engine, socks: list[socket.socket], settings: Mapping[str, Any],
+                  once: bool) -> None:
+    """The engine (one thread per channel) or, with ``once``, a single-use worker."""
     _die_with_parent()
     _forbid_outbound()
-    _limit_memory(int(settings.get("worker_memory_mb", 0)))
-    recycle_kib = int(settings.get("worker_recycle_mb", 0)) * 1024
-    conn = Connection(sock.detach())
-    while True:
-        try:
-            job = conn.recv()
-        except (EOFError, OSError):
-            return
-        started = time.perf_counter()
-        reply = engine.run(job)
-        if time.perf_counter() - started >= TRIM_AFTER_SECONDS:
-            memory.trim()  # without it a worker keeps the peak of every query it ran
-            if recycle_kib and private_kib() > recycle_kib:
-                reply.retire = True  # the server forks a fresh worker, sharing the zygote's pages
-        try:
-            conn.send(reply)
-        except (OSError, pickle.PicklingError):
-            return
-        if reply.retire:
-            return
+    recycle_kib = 0 if once else int(settings.get("worker_recycle_mb", 0)) * 1024 * len(socks)
+    threads = [threading.Thread(target=_serve, args=(engine, Connection(s.detach()), recycle_kib, once),
+                                daemon=True) for s in socks]
+    for thread in threads:
+        thread.start()
+    megabytes = int(settings.get("worker_memory_mb", 0))
+    if megabytes:  # after the threads' stacks are mapped; each query may add its share
+        _limit_memory(len(socks) * (megabytes + (ARENA_HEADROOM_MB if len(socks) > 1 else 0)))
+    for thread in threads:
+        thread.join()
 
 
 def zygote_main(argv: list[str]) -> None:
-    """Open the store, report readiness, then fork one worker per request from the server."""
+    """Open the store, report readiness, then fork an engine or a single-use worker on request.
+
+    Requests on the control socket: ``E`` and a byte N (an engine with N channels) or ``W`` (one
+    single-use worker). The answer is the new process's id with its channels' descriptors.
+    """
     settings = json.loads(argv[0])
     ctrl = socket.socket(fileno=int(argv[1]))
     _die_with_parent()
-    memory.map_large_blocks()  # inherited by the workers: big answers are freed at once
+    memory.map_large_blocks()  # inherited by the forks: big answers are freed at once
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # workers are reaped automatically
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # forks are reaped automatically
     try:
         from plankg.kb.store import open_store
 
@@ -151,20 +185,24 @@ def zygote_main(argv: list[str]) -> None:
             continue
         except OSError:
             break
-        if not msg:
+        if not msg or msg[:1] not in (b"E", b"W"):
             break
-        ours, theirs = socket.socketpair()
+        once = msg[:1] == b"W"
+        pairs = [socket.socketpair() for _ in range(1 if once else max(1, msg[1] if len(msg) > 1 else 1))]
         pid = os.fork()
         if pid == 0:
             ctrl.close()
-            ours.close()
+            for ours, _ in pairs:
+                ours.close()
             try:
-                _worker_main(engine, theirs, settings)
+                _process_main(engine, [theirs for _, theirs in pairs], settings, once)
             finally:
                 os._exit(0)
-        theirs.close()
-        socket.send_fds(ctrl, [struct.pack("!i", pid)], [ours.fileno()])
-        ours.close()
+        for ours, theirs in pairs:
+            theirs.close()
+        socket.send_fds(ctrl, [struct.pack("!i", pid)], [ours.fileno() for ours, _ in pairs])
+        for ours, _ in pairs:
+            ours.close()
     os._exit(0)
 
 
@@ -172,34 +210,44 @@ def zygote_main(argv: list[str]) -> None:
 # Server side
 # ---------------------------------------------------------------------------------------------
 
-@dataclass
-class _Worker:
-    """The server's handle on one worker process."""
+@dataclass(eq=False)
+class _Process:
+    """The server's handle on the engine or on a single-use worker."""
 
     pid: int
-    conn: Connection
+    idle: list[Connection]     # channels not running a query
+    once: bool = False         # a single-use worker
+    gone: bool = False         # killed or found dead: nothing more comes from it
+
+
+class _Late(Exception):
+    """No reply within the query's time."""
+
+
+class _Lost(Exception):
+    """The process died (or was killed) before it replied."""
 
 
 class Executor:
-    """Runs jobs on a pool of forked worker processes, with a timeout that kills runaways."""
+    """Runs jobs on the engine process, with a timeout that kills runaways."""
 
     def __init__(self, store_path: str, workers: int = 2, timeout: float = 10.0,
                  worker_memory_mb: int = 0, worker_recycle_mb: int = 0) -> None:
         self.timeout = timeout if timeout and timeout > 0 else None
-        self.max_workers = max(1, workers)
-        self._idle: list[_Worker] = []
-        self._live = 0
+        self.max_workers = max(1, min(workers, 255))
+        self._engine: _Process | None = None   # the engine new queries go to (None: fork one)
+        self._singles: set[_Process] = set()   # single-use workers running a query again
+        self._busy = 0                         # queries running (at most max_workers)
+        self._forking = False                  # a request is forking the next engine
         self._cond = threading.Condition()
         self._ctrl_lock = threading.Lock()
         self._closed = False
-        self.stats = {"timeouts": 0, "spawned": 0, "crashed": 0, "restarts": 0}
+        self.stats = {"timeouts": 0, "spawned": 0, "crashed": 0, "restarts": 0, "rerun": 0}
         self._restarts: list[float] = []   # when the zygote was restarted (bounded per window)
         self._settings = {"store_path": str(store_path), "worker_memory_mb": worker_memory_mb,
                           "worker_recycle_mb": worker_recycle_mb}
         self._start_zygote()
-        for _ in range(self.max_workers):
-            self._idle.append(self._spawn())
-            self._live += 1
+        self._engine = self._fork(b"E" + bytes([self.max_workers]), self.max_workers)
 
     def _start_zygote(self) -> None:
         """Start the zygote process and wait until it has opened the store."""
@@ -235,7 +283,7 @@ class Executor:
 
     @property
     def alive(self) -> bool:
-        """Whether the zygote is running (it forks every new worker)."""
+        """Whether the zygote is running (it forks every engine and worker)."""
         return not self._closed and self._proc.poll() is None
 
     def _await_ready(self) -> None:
@@ -253,109 +301,150 @@ class Executor:
             detail = msg[1:].decode(errors="replace") if msg else "it exited"
             raise PlanKGError(f"the query engine could not open the store: {detail}")
 
-    def _spawn(self) -> _Worker:
-        """Ask the zygote for a new worker, restarting the zygote if it has died."""
+    def _fork(self, request: bytes, channels: int) -> _Process:
+        """Ask the zygote for an engine or a single-use worker, restarting the zygote if it died."""
         with self._ctrl_lock:
             if self._closed:
                 raise QueryFailed(503, "Service Unavailable", "the server is shutting down")
-            msg, fds = self._fork_request()
-            if (len(msg) != 4 or not fds) and self._proc.poll() is not None and self._restart_zygote():
-                msg, fds = self._fork_request()
-        if len(msg) != 4 or not fds:
+            msg, fds = self._fork_request(request, channels)
+            if (len(msg) != 4 or len(fds) != channels) and self._proc.poll() is not None \
+                    and self._restart_zygote():
+                msg, fds = self._fork_request(request, channels)
+            ok = len(msg) == 4 and len(fds) == channels
+            self.stats["spawned"] += ok
+        if not ok:
+            for fd in fds:
+                os.close(fd)
             raise QueryFailed(503, "Service Unavailable", "the query engine is not running")
-        self.stats["spawned"] += 1
-        return _Worker(struct.unpack("!i", msg)[0], Connection(fds[0]))
+        return _Process(struct.unpack("!i", msg)[0], [Connection(fd) for fd in fds], once=request == b"W")
 
-    def _fork_request(self) -> tuple[bytes, list[int]]:
-        """Ask the zygote to fork a worker: its pid and socket, or empty when it does not answer."""
+    def _fork_request(self, request: bytes, channels: int) -> tuple[bytes, list[int]]:
+        """Send a fork request to the zygote: the new pid and sockets, or empty if it does not answer."""
         try:
-            self._ctrl.send(b"F")
-            msg, fds, _, _ = socket.recv_fds(self._ctrl, 16, 1)
+            self._ctrl.send(request)
+            msg, fds, _, _ = socket.recv_fds(self._ctrl, 16, channels)
         except OSError:
             return b"", []
         return msg, fds
 
-    def _acquire(self) -> _Worker:
-        """An idle worker, a new one if below the limit, or 503 after waiting QUERY_TIMEOUT."""
-        deadline = None if self.timeout is None else time.monotonic() + self.timeout
-        with self._cond:
-            while not self._idle and self._live >= self.max_workers:
-                remaining = None if deadline is None else deadline - time.monotonic()
-                if remaining is not None and remaining <= 0:
-                    raise QueryFailed(503, "Service Unavailable",
-                                      f"all {self.max_workers} query workers stayed busy for "
-                                      f"{self.timeout:g} s; try again later")
-                self._cond.wait(remaining)
-            if self._idle:
-                return self._idle.pop()
-            self._live += 1
-        try:
-            return self._spawn()
-        except BaseException:
-            self._discard(None)
-            raise
+    def _acquire(self, deadline: float | None) -> tuple[_Process, Connection]:
+        """An idle channel of the engine (forking the engine if there is none), or 503 at the deadline."""
+        while True:
+            with self._cond:
+                while True:
+                    if self._closed:
+                        raise QueryFailed(503, "Service Unavailable", "the server is shutting down")
+                    engine = self._engine
+                    if self._busy < self.max_workers and engine is not None and engine.idle:
+                        self._busy += 1
+                        return engine, engine.idle.pop()
+                    if self._busy < self.max_workers and engine is None and not self._forking:
+                        self._forking = True
+                        break
+                    remaining = None if deadline is None else deadline - time.monotonic()
+                    if remaining is not None and remaining <= 0:
+                        raise QueryFailed(503, "Service Unavailable",
+                                          f"all {self.max_workers} query workers stayed busy for "
+                                          f"{self.timeout:g} s; try again later")
+                    self._cond.wait(remaining)
+            try:  # without the lock: other requests keep their channels meanwhile
+                engine = self._fork(b"E" + bytes([self.max_workers]), self.max_workers)
+            finally:
+                with self._cond:
+                    self._forking = False
+                    self._cond.notify_all()
+            with self._cond:
+                self._engine = engine
 
-    def _release(self, worker: _Worker) -> None:
-        """Return a healthy worker to the pool."""
+    def _release(self, process: _Process, conn: Connection) -> None:
+        """Give a channel back: to the idle ones if its engine still takes queries, else closed."""
         with self._cond:
-            if self._closed:
-                worker.conn.close()
+            self._busy -= 1
+            if process is self._engine and not self._closed:
+                process.idle.append(conn)
             else:
-                self._idle.append(worker)
-            self._cond.notify()
+                conn.close()  # a retired engine's thread ends on EOF, and the engine with its last
+            self._cond.notify_all()
 
-    def _discard(self, worker: _Worker | None, kill: bool = False) -> None:
-        """Forget a worker (killing it first if asked); a later request forks a replacement."""
-        if worker is not None:
-            if kill:
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(worker.pid, signal.SIGKILL)
-            worker.conn.close()
+    def _retire(self, process: _Process) -> None:
+        """Take no new queries on this engine; it exits when its running ones are answered."""
         with self._cond:
-            self._live -= 1
-            self._cond.notify()
+            if self._engine is process:
+                self._engine = None
+            idle, process.idle = process.idle, []
+        for conn in idle:
+            conn.close()
 
-    def run(self, job: Job, retry: bool = True) -> Reply:
-        """Run one job on a worker; :raises QueryFailed: on timeout, crash, or a busy pool."""
-        worker = self._acquire()
-        started = time.monotonic()
+    def _kill(self, process: _Process) -> None:
+        """SIGKILL a process (once: its pid may be reused after it is reaped) and forget it."""
+        with self._cond:
+            first, process.gone = not process.gone, True
+        self._retire(process)
+        if first:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(process.pid, signal.SIGKILL)
+
+    def _exchange(self, conn: Connection, job: Job, deadline: float | None) -> Reply:
+        """Send a job and wait for its reply until the deadline; :raises _Late: or :raises _Lost:."""
         try:
-            worker.conn.send(job)
-            if not worker.conn.poll(self.timeout):
-                self.stats["timeouts"] += 1
-                self._discard(worker, kill=True)
-                log.warning("query stopped after %.1f s (pid %d killed)", time.monotonic() - started,
-                            worker.pid)
-                raise QueryFailed(503, "Query timeout",
-                                  f"the query was stopped after {self.timeout:g} s (QUERY_TIMEOUT); "
-                                  "simplify it, add a LIMIT, or ask the operator for a longer timeout")
-            reply: Reply = worker.conn.recv()
+            conn.send(job)
+            if not conn.poll(None if deadline is None else max(0.0, deadline - time.monotonic())):
+                raise _Late
+            return conn.recv()
         except (EOFError, OSError, pickle.UnpicklingError):
-            self._discard(worker, kill=False)
-            if self._proc.poll() is not None and retry:
-                # the zygote died, and its workers with it: not this query's fault
-                self._drop_idle()
-                return self.run(job, retry=False)
+            raise _Lost from None
+
+    def run(self, job: Job) -> Reply:
+        """Run one job on the engine; :raises QueryFailed: on timeout, crash, or a busy engine."""
+        deadline = None if self.timeout is None else time.monotonic() + self.timeout
+        engine, conn = self._acquire(deadline)
+        try:
+            reply = self._exchange(conn, job, deadline)
+        except _Late:
+            self._kill(engine)
+            raise self._timed_out(engine.pid) from None
+        except _Lost:
+            # Killed for another query's timeout, or dead of this one or another: run it alone.
+            self._kill(engine)
+            self.stats["rerun"] += 1
+            return self._run_alone(job, deadline)
+        else:
+            if reply.retire:
+                self._retire(engine)
+            return reply
+        finally:
+            self._release(engine, conn)
+
+    def _run_alone(self, job: Job, deadline: float | None) -> Reply:
+        """Run a job again on a single-use worker: what it answers, or 400 if it dies there too."""
+        worker = self._fork(b"W", 1)
+        with self._cond:
+            self._singles.add(worker)
+        conn = worker.idle.pop()
+        try:
+            return self._exchange(conn, job, deadline)
+        except _Late:
+            self._kill(worker)
+            raise self._timed_out(worker.pid) from None
+        except _Lost:
             self.stats["crashed"] += 1
-            log.warning("a query worker (pid %d) died running a query: %.200r", worker.pid, job.text)
+            log.warning("a query killed its worker (pid %d) twice: %.200r", worker.pid, job.text)
             raise QueryFailed(400, "Query engine failure",
                               "the query engine failed on this query (it may need more memory than "
                               "the server allows a query); change the query: sending it again will "
                               "not help. The server is still running") from None
-        if reply.retire:
-            self._discard(worker, kill=True)
-        else:
-            self._release(worker)
-        return reply
+        finally:
+            conn.close()  # the worker exits after one job, or on EOF
+            with self._cond:
+                self._singles.discard(worker)
 
-    def _drop_idle(self) -> None:
-        """Forget every idle worker (after the zygote died, they are gone too)."""
-        with self._cond:
-            idle, self._idle = self._idle, []
-            self._live -= len(idle)
-            self._cond.notify_all()
-        for worker in idle:
-            worker.conn.close()
+    def _timed_out(self, pid: int) -> QueryFailed:
+        """Count and log a query stopped at the timeout; the error for its client."""
+        self.stats["timeouts"] += 1
+        log.warning("query stopped after %g s (pid %d killed)", self.timeout, pid)
+        return QueryFailed(503, "Query timeout",
+                           f"the query was stopped after {self.timeout:g} s (QUERY_TIMEOUT); "
+                           "simplify it, add a LIMIT, or ask the operator for a longer timeout")
 
     @property
     def zygote_pid(self) -> int:
@@ -363,12 +452,12 @@ class Executor:
         return self._proc.pid
 
     def close(self) -> None:
-        """Stop the zygote and every worker."""
+        """Stop the zygote, the engine and every worker (they exit on EOF and with the zygote)."""
         with self._cond:
             self._closed = True
-            idle, self._idle = self._idle, []
-        for worker in idle:
-            worker.conn.close()
+            engine, self._engine = self._engine, None
+        if engine is not None:
+            self._retire(engine)
         with self._ctrl_lock:
             self._stop_zygote()
 
@@ -384,9 +473,9 @@ class Executor:
 
     @property
     def pids(self) -> list[int]:
-        """Process ids of the idle workers (for tests and logs)."""
+        """Process ids of the engine new queries go to and of the single-use workers running."""
         with self._cond:
-            return [w.pid for w in self._idle]
+            return ([self._engine.pid] if self._engine else []) + [w.pid for w in self._singles]
 
 
 if __name__ == "__main__":

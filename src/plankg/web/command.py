@@ -36,11 +36,11 @@ OPTIONS: list[tuple[str, Any, str, str | None]] = [
     ("BUILD_DIR", click.Path(file_okay=False), "Directory of the build to serve (written by `plankg build`).", None),
     ("QUERY_TIMEOUT", click.FloatRange(min=0), "Seconds a query may run before it is stopped (0: no limit).",
      "--timeout"),
-    ("QUERY_WORKERS", click.IntRange(1, 64), "Query worker processes (queries run in parallel up to this).",
+    ("QUERY_WORKERS", click.IntRange(1, 64), "Queries run at once (threads of one engine process; others wait).",
      "--workers"),
-    ("WORKER_MEMORY_MB", click.IntRange(min=0), "Memory a query worker may add, in MB (0: no limit).", None),
-    ("WORKER_RECYCLE_MB", click.IntRange(min=0), "A query worker whose own memory passes this many MB after "
-     "a query is replaced by a fresh one (0: never).", None),
+    ("WORKER_MEMORY_MB", click.IntRange(min=0), "Memory each running query may add, in MB (0: no limit).", None),
+    ("WORKER_RECYCLE_MB", click.IntRange(min=0), "The query engine is replaced by a fresh fork once its own memory "
+     "passes this many MB per worker after a query (0: never).", None),
     ("MAX_REQUEST_BYTES", click.IntRange(min=1), "Largest request in bytes (413 past it).", None),
     ("MAX_RESULT_ROWS", click.IntRange(min=0), "Most rows or triples of an answer (400 past it; 0: no limit).",
      None),

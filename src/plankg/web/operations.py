@@ -62,9 +62,10 @@ class Metrics:
                       f"plankg_request_seconds_sum {self.seconds:.6f}",
                       f"plankg_request_seconds_count {self.count}"]
         for name, help_text in (("timeouts", "Queries stopped at the query timeout."),
-                                ("crashed", "Query workers that died running a query."),
-                                ("restarts", "Restarts of the query engine."),
-                                ("spawned", "Query worker processes started.")):
+                                ("crashed", "Queries that killed the process they ran on, twice."),
+                                ("rerun", "Queries run again alone after their engine died under them."),
+                                ("restarts", "Restarts of the zygote that forks the query processes."),
+                                ("spawned", "Query processes started (engines and single-use workers).")):
             lines += [f"# HELP plankg_engine_{name}_total {help_text}",
                       f"# TYPE plankg_engine_{name}_total counter",
                       f"plankg_engine_{name}_total {engine.get(name, 0)}"]
