@@ -1,13 +1,15 @@
-"""Query workers give memory back: a worker past WORKER_RECYCLE_MB after a query is replaced."""
+"""The query engine's memory: given back after heavy queries, replaced past WORKER_RECYCLE_MB, and
+bounded by WORKER_MEMORY_MB without taking the other running queries down with the one past it."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from plankg.kb import Job
+from plankg.kb import Job, QueryFailed
 from plankg.kb.workers import Executor, private_kib
 
 # Sorts every object of the store by its text: long enough (tens of ms) to count as a heavy query.
@@ -56,3 +58,35 @@ def test_large_blocks_are_mapped_and_the_heap_trimmed() -> None:
     del block
     memory.trim()
     assert private_kib() - before < 16 << 10
+
+
+# Sorting a cross product of the store with itself holds every row: it passes any memory limit fast.
+HUNGRY = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f LIMIT 1"
+MEDIUM = ("SELECT (COUNT(*) AS ?n) WHERE { { SELECT ?a WHERE { ?a ?p ?o } LIMIT 300 } "
+          "{ SELECT ?b WHERE { ?b ?q ?r } LIMIT 300 } FILTER(STRLEN(STR(?a)) + STRLEN(STR(?b)) > 0) }")
+
+
+def test_a_query_past_the_memory_limit_fails_alone(build_dir: Path) -> None:
+    import threading
+
+    ex = Executor(str(build_dir / "store"), workers=2, timeout=60, worker_memory_mb=300)
+    try:
+        answers: dict[str, Any] = {}
+
+        def run(name: str, query: str) -> None:
+            try:
+                answers[name] = ex.run(Job(query))
+            except QueryFailed as exc:
+                answers[name] = exc
+
+        threads = [threading.Thread(target=run, args=item) for item in (("hungry", HUNGRY), ("medium", MEDIUM))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        assert isinstance(answers["hungry"], QueryFailed) and answers["hungry"].status == 400
+        assert answers["medium"].status == 200 and b'"90000"' in answers["medium"].body  # its neighbour
+        assert ex.stats["crashed"] == 1 and ex.stats["timeouts"] == 0
+        assert ex.run(Job(CHEAP)).status == 200
+    finally:
+        ex.close()
