@@ -90,3 +90,21 @@ def test_a_query_past_the_memory_limit_fails_alone(build_dir: Path) -> None:
         assert ex.run(Job(CHEAP)).status == 200
     finally:
         ex.close()
+
+
+def test_the_workers_are_threads_of_one_engine_process(build_dir: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    ex = Executor(str(build_dir / "store"), workers=4, timeout=60)
+    try:
+        engine = ex.pids
+        with ThreadPoolExecutor(4) as pool:
+            replies = list(pool.map(lambda _: ex.run(Job(MEDIUM)), range(8)))
+        assert all(r.status == 200 and b'"90000"' in r.body for r in replies)
+        assert len(engine) == 1 and ex.pids == engine       # one process ran them all ...
+        assert ex.stats["spawned"] == 1 and ex.stats["rerun"] == 0
+        with open(f"/proc/{engine[0]}/status") as f:        # ... on a thread per worker
+            threads = int(next(line for line in f if line.startswith("Threads:")).split()[1])
+        assert threads >= 4
+    finally:
+        ex.close()

@@ -46,7 +46,8 @@ DEFAULTS: dict[str, Any] = {
     "QUERY_WORKERS": 3,
     "WORKER_MEMORY_MB": 2048,
     # The engine, once its own memory (pages it no longer shares with the zygote) passes this many
-    # MB per worker after a query, is replaced by a fresh fork: its caches and heap do not grow forever.
+    # MB after a query, is replaced by a fresh fork: its caches and heap stay bounded whatever the
+    # number of workers.
     "WORKER_RECYCLE_MB": 64,
     "DATA_FILES": "",
     "SERVER_THREADS": 8,

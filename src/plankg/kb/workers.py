@@ -21,8 +21,9 @@ web server's process. The design:
   in a *single-use worker* (forked from the zygote for that one query) within what is left of its
   time. A query that kills its engine is run again the same way; if it kills that worker too, it
   was the cause, and the answer is 400.
-- An engine whose own memory passes WORKER_RECYCLE_MB per channel after a heavy query is
-  retired: it takes no new query, and exits when its running ones are answered.
+- An engine whose own memory passes WORKER_RECYCLE_MB after a heavy query is retired (however
+  many channels it has: the bound is on the one process): it takes no new query, and exits when
+  its running ones are answered; the next query forks a fresh one.
 - Every process dies with its parent (PR_SET_PDEATHSIG) and on EOF of its sockets; the engine
   and the single-use workers refuse outbound sockets and have an address-space limit
   (WORKER_MEMORY_MB for each query they may run at once).
@@ -143,7 +144,7 @@ def _process_main(engine: Engine, socks: list[socket.socket], settings: Mapping[
     """The engine (one thread per channel) or, with ``once``, a single-use worker."""
     _die_with_parent()
     _forbid_outbound()
-    recycle_kib = 0 if once else int(settings.get("worker_recycle_mb", 0)) * 1024 * len(socks)
+    recycle_kib = 0 if once else int(settings.get("worker_recycle_mb", 0)) * 1024
     threads = [threading.Thread(target=_serve, args=(engine, Connection(s.detach()), recycle_kib, once),
                                 daemon=True) for s in socks]
     for thread in threads:

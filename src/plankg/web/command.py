@@ -40,7 +40,7 @@ OPTIONS: list[tuple[str, Any, str, str | None]] = [
      "--workers"),
     ("WORKER_MEMORY_MB", click.IntRange(min=0), "Memory each running query may add, in MB (0: no limit).", None),
     ("WORKER_RECYCLE_MB", click.IntRange(min=0), "The query engine is replaced by a fresh fork once its own memory "
-     "passes this many MB per worker after a query (0: never).", None),
+     "passes this many MB after a query, whatever --workers is (0: never).", None),
     ("MAX_REQUEST_BYTES", click.IntRange(min=1), "Largest request in bytes (413 past it).", None),
     ("MAX_RESULT_ROWS", click.IntRange(min=0), "Most rows or triples of an answer (400 past it; 0: no limit).",
      None),
