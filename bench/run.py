@@ -462,6 +462,9 @@ def memory_by_workers(build_dir: Path, queries: list[dict[str, Any]], cap: float
         with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
             statuses = list(pool.map(one, todo))
         secs = time.perf_counter() - t0
+        # A query may have retired the engine (past --worker-recycle-mb); measure the tree as it
+        # serves, with an engine, not in the moment between two.
+        request(server.url, "ASK {}", cap)
         mem = server.memory()
         return {"workers": workers, "start_s": server.start_s, "listen_s": server.listen_s,
                 "memory_started": {k: v for k, v in mem_start.items() if k != "per_process"},
