@@ -219,6 +219,23 @@ class _Process:
     idle: list[Connection]     # channels not running a query
     once: bool = False         # a single-use worker
     gone: bool = False         # killed or found dead: nothing more comes from it
+    pidfd: int | None = None   # this very process, even after its pid is reused (Linux 5.3+)
+
+    def __post_init__(self) -> None:
+        with contextlib.suppress(AttributeError, OSError):  # it is alive: it waits for its first job
+            self.pidfd = os.pidfd_open(self.pid)
+
+    def kill(self) -> None:
+        """SIGKILL it, if it is still there (by pidfd: never another process that got its pid)."""
+        with contextlib.suppress(ProcessLookupError, OSError):
+            if self.pidfd is not None:
+                signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
+            else:
+                os.kill(self.pid, signal.SIGKILL)
+
+    def __del__(self) -> None:
+        if self.pidfd is not None:
+            os.close(self.pidfd)
 
 
 class _Late(Exception):
@@ -377,13 +394,12 @@ class Executor:
             conn.close()
 
     def _kill(self, process: _Process) -> None:
-        """SIGKILL a process (once: its pid may be reused after it is reaped) and forget it."""
+        """SIGKILL a process (once) and forget it."""
         with self._cond:
             first, process.gone = not process.gone, True
         self._retire(process)
         if first:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(process.pid, signal.SIGKILL)
+            process.kill()
 
     def _exchange(self, conn: Connection, job: Job, deadline: float | None) -> Reply:
         """Send a job and wait for its reply until the deadline; :raises _Late: or :raises _Lost:."""
