@@ -69,3 +69,14 @@ def test_export_format_names_match_the_server_and_json_ld_keeps_graphs(build_dir
     ds.parse(tmp_path / "jsonld.out", format="json-ld")
     names = {str(g.identifier) for g in ds.graphs() if len(g)}
     assert "https://w3id.org/plankg/graph/luzhou-2014" in names and "https://w3id.org/plankg/graph/ontology" in names
+
+
+def test_query_pages_come_from_limit_and_offset(build_dir: Path) -> None:
+    def rows(*args: str) -> list[dict]:
+        return json.loads(plankg("query", "report-items", "--format", "json", "--from", str(build_dir), *args).stdout)
+
+    whole = rows()
+    assert len(whole) > 10
+    assert rows("--limit", "4") + rows("--limit", "4", "--offset", "4") == whole[:8]
+    refused = plankg("query", "cq01", "--limit", "5", "--from", str(build_dir))
+    assert refused.returncode == 2 and "no ORDER BY" in refused.stderr

@@ -97,3 +97,56 @@ def test_plan_parameter_asks_about_one_plan(name: str, corpus_kb: Any) -> None:
         assert bound or name in EMPTY_WHEN_SOUND or (name == "trace-holder" and p["key"] != "luzhou-2014")
         together += bound
     assert sorted(together) == everything
+
+
+def pageable(q: Any) -> bool:
+    """Whether ``page`` takes the query (a SELECT ordered by ORDER BY, with no LIMIT of its own)."""
+    from plankg.errors import BadParameter
+    from plankg.kb.queries import page
+
+    try:
+        page(q, 1)
+    except BadParameter:
+        return False
+    return True
+
+
+PAGEABLE = sorted(name for name, q in QUERIES.items() if pageable(q))
+
+
+def test_most_named_questions_with_many_rows_can_be_paged() -> None:
+    assert {"report-responsibilities", "trace-holder", "gaps-tasks-without-holder", "report-deadlines"} <= set(PAGEABLE)
+
+
+@pytest.mark.parametrize("name", PAGEABLE)
+def test_the_pages_of_a_query_are_its_whole_answer_in_order(name: str, kb: Any) -> None:
+    from dataclasses import replace
+
+    from plankg.kb.queries import page
+
+    def rows(text: str) -> list[list[str]]:
+        return [[str(t) for t in row] for row in kb.query(replace(q, text=text), q.example).rows]
+
+    q = QUERIES[name]
+    whole = rows(page(q, None))        # the whole answer, its ties broken as the pages break them
+    assert sorted(whole) == sorted(rows(q.text))
+    size = max(1, -(-len(whole) // 3))   # three pages, the last maybe short, then an empty one
+    pages = [rows(page(q, size, offset)) for offset in range(0, len(whole) + size, size)]
+    assert all(pages[:-1]) and pages[-1] == []
+    assert [row for p in pages for row in p] == whole
+
+
+@pytest.mark.parametrize(("text", "problem"), [
+    ("ASK { ?s ?p ?o }", "only the answer of a SELECT"),
+    ("SELECT ?s WHERE { ?s ?p ?o }", "no ORDER BY"),
+    ("SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s LIMIT 5", "of its own"),
+    ("SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s VALUES ?s { <urn:x> }", "of its own"),
+])
+def test_what_cannot_be_paged_says_why(text: str, problem: str) -> None:
+    from plankg.errors import BadParameter
+    from plankg.kb.queries import from_text, page
+
+    with pytest.raises(BadParameter, match=problem):
+        page(from_text("inline", text), 10)
+    with pytest.raises(BadParameter, match="limit >= 1"):
+        page(QUERIES["report-responsibilities"], 0)

@@ -131,3 +131,23 @@ def test_report_page(client: FlaskClient) -> None:
         "pillar,item,"
     )
     assert client.get("/report.md").get_data(as_text=True).startswith("# Audit report")
+
+
+def test_a_named_query_asks_for_a_page_with_limit_and_offset(client: FlaskClient) -> None:
+    def ask(**args: str) -> Any:
+        return client.get("/api/queries/report-items", query_string=args)
+
+    def rows(text: str) -> list[Any]:
+        resp = client.post("/sparql", data={"query": text}, headers={"Accept": "application/sparql-results+json"})
+        assert resp.status_code == 200, resp.get_data(as_text=True)
+        return resp.get_json()["results"]["bindings"]
+
+    # offset=0 alone: the whole answer, its ties broken as the pages break them
+    whole, first, second = ask(offset="0"), ask(limit="5"), ask(limit="5", offset="5")
+    assert first.get_json()["limit"] == 5 and second.get_json()["offset"] == 5
+    assert "limit" not in first.get_json()["params"]
+    assert rows(first.get_json()["query"]) + rows(second.get_json()["query"]) == rows(whole.get_json()["query"])[:10]
+    for bad in ({"limit": "0"}, {"limit": "x"}, {"offset": "-1"}):
+        resp = ask(**bad)
+        assert resp.status_code == 400 and ("limit" in resp.get_json()["error"] or "offset" in resp.get_json()["error"])
+    assert "no ORDER BY" in client.get("/api/queries/cq01", query_string={"limit": "3"}).get_json()["error"]

@@ -212,22 +212,30 @@ def _write(data: bytes, output: Path | None) -> None:
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries with their summaries.")
 @click.option("--param", "-p", multiple=True, metavar="NAME=VALUE", help="Bind a parameter of the query.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--limit", type=click.IntRange(min=1), default=None,
+              help="Rows of one page of the answer (a SELECT, in its ORDER BY order).")
+@click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Rows to skip before the page (with --limit: the next page is --offset + --limit).")
 @from_option
 @click.option("--endpoint", default=None, help="Run against this SPARQL endpoint instead of the local graph.")
-def query(name: str | None, list_queries: bool, param: tuple[str, ...], fmt: str, from_dir: Path | None,
-          endpoint: str | None) -> None:
+def query(name: str | None, list_queries: bool, param: tuple[str, ...], fmt: str, limit: int | None,
+          offset: int, from_dir: Path | None, endpoint: str | None) -> None:
     """Run a named query (e.g. cq01), a .rq file, a query given inline, or - for standard input.
 
     Every query is checked as the server checks it (no updates, no SERVICE, bounded length and
     nesting); a bad query exits 2 with its line and column.
     """
-    from plankg.kb.queries import bindings
+    from dataclasses import replace
+
+    from plankg.kb.queries import bindings, page
 
     if list_queries or not name:
         _print_list()
         return
     try:
         q = _query_named(name)
+        if limit is not None or offset:
+            q = replace(q, text=page(q, limit, offset))
         values = dict(p.split("=", 1) for p in param if "=" in p)
         if len(values) != len(param):
             raise PlanKGError("parameters are given as NAME=VALUE")

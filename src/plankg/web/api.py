@@ -150,22 +150,41 @@ def trace(subject: str) -> Response:
 
 @bp.get("/queries/<name>")
 def bound_query(name: str) -> Response:
-    """A named query with the parameters given in the URL written into its text."""
+    """A named query with the parameters given in the URL written into its text (and, with
+    ``limit`` / ``offset``, asking for one page of its answer)."""
     from plankg.errors import BadParameter, QueryNotFound
-    from plankg.kb.queries import bindings, inline_bindings, query_form
+    from plankg.kb.queries import bindings, inline_bindings, page, query_form
 
     try:
         query = next(q for q in list_queries() if q.name == name)
     except StopIteration:
         raise ApiError(404, f"no named query {name!r} (GET /api/queries lists them)") from None
-    values = {k: v for k, v in request.args.items()}
+    values = {k: v for k, v in request.args.items() if k not in PAGE_ARGS}
     try:
+        limit, offset = (_page_number(k) for k in PAGE_ARGS)
         terms = bindings(query, values)
+        text = query.text if limit is None and offset is None else page(query, limit, offset or 0)
     except (BadParameter, QueryNotFound) as exc:
         raise ApiError(400, str(exc)) from None
-    text = inline_bindings(query.text, {k: str(v) for k, v in terms.items()}, query_form(query.text)) \
-        if terms else query.text
-    return answer({"name": name, "params": values, "query": text})
+    if terms:
+        text = inline_bindings(text, {k: str(v) for k, v in terms.items()}, query_form(text))
+    paged = {k: v for k, v in (("limit", limit), ("offset", offset)) if v is not None}
+    return answer({"name": name, "params": values, **paged, "query": text})
+
+
+PAGE_ARGS = ("limit", "offset")  # reserved: no named query declares parameters of these names
+
+
+def _page_number(arg: str) -> int | None:
+    """The integer of ``limit`` or ``offset`` in the URL, if given. :raises BadParameter: not one."""
+    from plankg.errors import BadParameter
+
+    raw = request.args.get(arg)
+    if raw is None:
+        return None
+    if not re.fullmatch(r"\d{1,9}", raw.strip()):
+        raise BadParameter(f"{arg} must be a whole number (got {raw[:40]!r})")
+    return int(raw)
 
 
 @bp.get("/queries")
@@ -358,8 +377,12 @@ def openapi() -> dict[str, Any]:
                     "operationId": "boundQuery",
                     "summary": "A named query with its parameters written into the text",
                     "description": "Each query parameter NAME=VALUE binds the parameter of that name; a value "
-                    "of the wrong shape (an integer, a date, an IRI) is a 400 naming it.",
-                    "parameters": [{"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}],
+                    "of the wrong shape (an integer, a date, an IRI) is a 400 naming it. limit and offset "
+                    "ask for one page of the answer (a SELECT in its ORDER BY order): LIMIT and OFFSET "
+                    "are appended to the text.",
+                    "parameters": [{"name": "name", "in": "path", "required": True, "schema": {"type": "string"}},
+                                   {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                                   {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}}],
                     "responses": {"200": {"description": "The bound query",
                                           "content": {"application/json": {"schema": {"type": "object"}}}},
                                   "400": ERROR, "404": ERROR},

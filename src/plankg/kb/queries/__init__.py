@@ -148,6 +148,53 @@ def _where_group(toks: list[Token], form: str) -> tuple[int, int]:
     return first, matching_close(toks, first)
 
 
+PAGE_WORDS = ("LIMIT", "OFFSET", "VALUES")  # what may follow a query's WHERE clause and stop a page
+
+
+def page(query: NamedQuery, limit: int | None, offset: int = 0) -> str:
+    """The query's text asking for one page of its answer: ``LIMIT limit OFFSET offset`` appended.
+
+    Only a query that orders its rows (ORDER BY) is paged: on a read-only build its pages are
+    then stable and together are the whole answer: a question asked of every plan can be read a page at a time
+    where its whole answer passes the row or byte limit.
+
+    :raises BadParameter: a negative number or a limit of 0; a query that is not a SELECT, has no
+        ORDER BY, or ends with a LIMIT, OFFSET or VALUES of its own.
+    """
+    if (limit is not None and limit < 1) or offset < 0:
+        raise BadParameter(f"a page needs limit >= 1 and offset >= 0 (got limit={limit}, offset={offset})")
+    form = query_form(query.text)
+    if form != "SELECT":
+        raise BadParameter(f"only the answer of a SELECT comes in pages; query {query.name!r} is "
+                           f"{form or 'not a query'}")
+    toks = tokens(query.text)
+    _, close = _where_group(toks, form)
+    after = [t.text.upper() for t in toks[close + 1:]]
+    if any(word in PAGE_WORDS for word in after):
+        raise BadParameter(f"query {query.name!r} ends with a LIMIT, OFFSET or VALUES of its own: "
+                           "it cannot be paged")
+    if "ORDER" not in after:
+        raise BadParameter(f"query {query.name!r} has no ORDER BY: its pages would not be stable")
+    # Rows that tie on the query's own keys may come in another order in each page's plan; the
+    # projected variables after them (ORDER BY is the last clause) make the order total.
+    ties = " ".join(_projected(toks[:_where_group(toks, form)[0]]))
+    modifiers = ([f"LIMIT {limit}"] if limit is not None else []) + ([f"OFFSET {offset}"] if offset else [])
+    return query.text.rstrip() + f" {ties}\n" + " ".join(modifiers) + "\n"
+
+
+def _projected(head: list[Token]) -> list[str]:
+    """The variables a SELECT clause projects (``?x`` and ``(... AS ?x)``), from its tokens."""
+    out, depth = [], 0
+    for n, t in enumerate(head):
+        if t.text == "(":
+            depth += 1
+        elif t.text == ")":
+            depth -= 1
+        elif t.kind == "var" and (depth == 0 or head[n - 1].text.upper() == "AS") and t.text not in out:
+            out.append(t.text)
+    return out
+
+
 def with_values(text: str, values: str) -> str:
     """Add a VALUES block before the closing brace of the WHERE clause."""
     toks = tokens(text)
