@@ -116,6 +116,7 @@ PAGEABLE = sorted(name for name, q in QUERIES.items() if pageable(q))
 
 def test_most_named_questions_with_many_rows_can_be_paged() -> None:
     assert {"report-responsibilities", "trace-holder", "gaps-tasks-without-holder", "report-deadlines"} <= set(PAGEABLE)
+    assert not any({"limit", "offset"} & set(q.params) for q in QUERIES.values())  # the API's page arguments
 
 
 @pytest.mark.parametrize("name", PAGEABLE)

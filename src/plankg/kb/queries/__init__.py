@@ -154,9 +154,9 @@ PAGE_WORDS = ("LIMIT", "OFFSET", "VALUES")  # what may follow a query's WHERE cl
 def page(query: NamedQuery, limit: int | None, offset: int = 0) -> str:
     """The query's text asking for one page of its answer: ``LIMIT limit OFFSET offset`` appended.
 
-    Only a query that orders its rows (ORDER BY) is paged: on a read-only build its pages are
-    then stable and together are the whole answer: a question asked of every plan can be read a page at a time
-    where its whole answer passes the row or byte limit.
+    Only a query that orders its rows (ORDER BY) is paged: on a read-only build its pages are then
+    stable and add up to the whole answer, so a question asked of every plan can be read a page at
+    a time where its whole answer passes the row or byte limit.
 
     :raises BadParameter: a negative number or a limit of 0; a query that is not a SELECT, has no
         ORDER BY, or ends with a LIMIT, OFFSET or VALUES of its own.
@@ -168,7 +168,7 @@ def page(query: NamedQuery, limit: int | None, offset: int = 0) -> str:
         raise BadParameter(f"only the answer of a SELECT comes in pages; query {query.name!r} is "
                            f"{form or 'not a query'}")
     toks = tokens(query.text)
-    _, close = _where_group(toks, form)
+    first, close = _where_group(toks, form)
     after = [t.text.upper() for t in toks[close + 1:]]
     if any(word in PAGE_WORDS for word in after):
         raise BadParameter(f"query {query.name!r} ends with a LIMIT, OFFSET or VALUES of its own: "
@@ -177,7 +177,7 @@ def page(query: NamedQuery, limit: int | None, offset: int = 0) -> str:
         raise BadParameter(f"query {query.name!r} has no ORDER BY: its pages would not be stable")
     # Rows that tie on the query's own keys may come in another order in each page's plan; the
     # projected variables after them (ORDER BY is the last clause) make the order total.
-    ties = " ".join(_projected(toks[:_where_group(toks, form)[0]]))
+    ties = " ".join(_projected(toks[:first]))
     modifiers = ([f"LIMIT {limit}"] if limit is not None else []) + ([f"OFFSET {offset}"] if offset else [])
     return query.text.rstrip() + f" {ties}\n" + " ".join(modifiers) + "\n"
 
