@@ -151,7 +151,7 @@ def _process_main(engine: Engine, socks: list[socket.socket], settings: Mapping[
         thread.start()
     megabytes = int(settings.get("worker_memory_mb", 0))
     if megabytes:  # after the threads' stacks are mapped; each query may add its share
-        _limit_memory(len(socks) * (megabytes + (ARENA_HEADROOM_MB if len(socks) > 1 else 0)))
+        _limit_memory(len(socks) * (megabytes + ARENA_HEADROOM_MB))
     for thread in threads:
         thread.join()
 
@@ -189,7 +189,8 @@ def zygote_main(argv: list[str]) -> None:
         if not msg or msg[:1] not in (b"E", b"W"):
             break
         once = msg[:1] == b"W"
-        pairs = [socket.socketpair() for _ in range(1 if once else max(1, msg[1] if len(msg) > 1 else 1))]
+        channels = 1 if once or len(msg) < 2 else max(1, msg[1])
+        pairs = [socket.socketpair() for _ in range(channels)]
         pid = os.fork()
         if pid == 0:
             ctrl.close()
@@ -217,7 +218,6 @@ class _Process:
 
     pid: int
     idle: list[Connection]     # channels not running a query
-    once: bool = False         # a single-use worker
     gone: bool = False         # killed or found dead: nothing more comes from it
     pidfd: int | None = None   # this very process, even after its pid is reused (Linux 5.3+)
 
@@ -265,7 +265,7 @@ class Executor:
         self._settings = {"store_path": str(store_path), "worker_memory_mb": worker_memory_mb,
                           "worker_recycle_mb": worker_recycle_mb}
         self._start_zygote()
-        self._engine = self._fork(b"E" + bytes([self.max_workers]), self.max_workers)
+        self._engine = self._fork()
 
     def _start_zygote(self) -> None:
         """Start the zygote process and wait until it has opened the store."""
@@ -319,8 +319,10 @@ class Executor:
             detail = msg[1:].decode(errors="replace") if msg else "it exited"
             raise PlanKGError(f"the query engine could not open the store: {detail}")
 
-    def _fork(self, request: bytes, channels: int) -> _Process:
-        """Ask the zygote for an engine or a single-use worker, restarting the zygote if it died."""
+    def _fork(self, once: bool = False) -> _Process:
+        """Ask the zygote for the engine (or, ``once``, a single-use worker), restarting it if it died."""
+        channels = 1 if once else self.max_workers
+        request = b"W" if once else b"E" + bytes([channels])
         with self._ctrl_lock:
             if self._closed:
                 raise QueryFailed(503, "Service Unavailable", "the server is shutting down")
@@ -334,7 +336,7 @@ class Executor:
             for fd in fds:
                 os.close(fd)
             raise QueryFailed(503, "Service Unavailable", "the query engine is not running")
-        return _Process(struct.unpack("!i", msg)[0], [Connection(fd) for fd in fds], once=request == b"W")
+        return _Process(struct.unpack("!i", msg)[0], [Connection(fd) for fd in fds])
 
     def _fork_request(self, request: bytes, channels: int) -> tuple[bytes, list[int]]:
         """Send a fork request to the zygote: the new pid and sockets, or empty if it does not answer."""
@@ -366,7 +368,7 @@ class Executor:
                                           f"{self.timeout:g} s; try again later")
                     self._cond.wait(remaining)
             try:  # without the lock: other requests keep their channels meanwhile
-                engine = self._fork(b"E" + bytes([self.max_workers]), self.max_workers)
+                engine = self._fork()
             finally:
                 with self._cond:
                     self._forking = False
@@ -434,7 +436,7 @@ class Executor:
 
     def _run_alone(self, job: Job, deadline: float | None) -> Reply:
         """Run a job again on a single-use worker: what it answers, or 400 if it dies there too."""
-        worker = self._fork(b"W", 1)
+        worker = self._fork(once=True)
         with self._cond:
             self._singles.add(worker)
         conn = worker.idle.pop()
