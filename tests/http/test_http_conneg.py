@@ -193,3 +193,27 @@ def test_void_description(client: FlaskClient, manifest: dict) -> None:
     assert (None, None, None) in g
     assert client.get("/.well-known/void", headers={"Accept": "application/n-triples"}).mimetype == \
         "application/n-triples"
+
+
+@pytest.mark.parametrize("accept", [
+    "", "*/*", "application/sparql-results+xml;q=0.9, text/csv", "text/*", "image/png",
+    "application/json;q=0.1, text/tab-separated-values;q=0.2",
+    # longer than the remembered headers: negotiated afresh, the same way
+    ", ".join(f"application/x-{i};q=0.{i % 9 + 1}" for i in range(200)) + ", text/csv;q=0.05",
+])
+@pytest.mark.parametrize("values", [[], ["csv"], ["n3"], ["nope"]])
+def test_remembered_negotiation_agrees_with_negotiation(accept: str, values: list[str]) -> None:
+    from werkzeug.datastructures import MIMEAccept
+    from werkzeug.http import parse_accept_header
+
+    from plankg.web import conneg
+
+    for offered in (conneg.RESULT_FORMATS, conneg.GRAPH_FORMATS):
+        def outcome(fn, header):
+            try:
+                return fn(header, values, offered)
+            except (conneg.UnknownFormat, conneg.NotAcceptable) as exc:
+                return type(exc)
+        expected = outcome(conneg.negotiate, parse_accept_header(accept, MIMEAccept))
+        for _ in range(2):  # the second answer comes from memory when the header is short
+            assert outcome(conneg.negotiate_header, accept) == expected

@@ -7,9 +7,11 @@ parameter overrides the Accept header; SPARQLWrapper sends both a short name and
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,23 @@ def negotiate(accept: MIMEAccept, format_values: list[str], offered: tuple[Forma
     found = by_alias(best, offered)
     assert found is not None
     return found
+
+
+# Accept headers longer than this are negotiated afresh each time rather than remembered.
+REMEMBERED_ACCEPT_CHARS = 1024
+
+
+def negotiate_header(accept: str, format_values: list[str], offered: tuple[Format, ...]) -> Format:
+    """:func:`negotiate` for a raw Accept header. Clients send the same few headers again and again,
+    so the choice is remembered (parsing and matching cost as much as answering from the cache)."""
+    if len(accept) > REMEMBERED_ACCEPT_CHARS or sum(map(len, format_values)) > REMEMBERED_ACCEPT_CHARS:
+        return negotiate(parse_accept_header(accept, MIMEAccept), format_values, offered)
+    return _remembered(accept, tuple(format_values), offered)
+
+
+@functools.lru_cache(maxsize=256)
+def _remembered(accept: str, format_values: tuple[str, ...], offered: tuple[Format, ...]) -> Format:
+    return negotiate(parse_accept_header(accept, MIMEAccept), list(format_values), offered)
 
 
 def prefers_html(accept: MIMEAccept) -> bool:
