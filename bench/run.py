@@ -17,15 +17,16 @@ built once by the project's pipeline (its steps timed by the pipeline), and cach
 - ``plankg-cached``    ``plankg serve`` with its result cache on: repeated queries
 - ``floor``            bench/floor.py on the build's store: waitress and a perfect cache (a query is
                        evaluated once, then answered by a dictionary lookup), nothing else: the least
-                       any service of waitress and pyoxigraph can cost per request, and hold
+                       a cached service of waitress and pyoxigraph can cost per request
+- ``floor-cold``       bench/floor.py --cold: waitress and every query evaluated in a child process
+                       (the one way to stop a pyoxigraph query is to kill its process), nothing else:
+                       the least a cold service that bounds query time can cost, and hold
 
 then, query by query, warms each server up once and takes ``--repeat`` samples from each, the
 servers interleaved (round i starts with server i mod 3), so that a noisy moment of the shared
 machine hits them alike. POST application/x-www-form-urlencoded, Accept
 application/sparql-results+json (CONSTRUCT/DESCRIBE: application/n-triples), body read in full,
-one client. After its rounds each query is also evaluated and written by pyoxigraph in the bench
-process (``in-process``: the evaluation alone, no HTTP), as many times as it was sent; the floor's
-time plus that is the least a cold plankg could take. Parameterised queries get their `#+ example:` value (else DEFAULT_PARAMS), written
+one client. Parameterised queries get their `#+ example:` value (else DEFAULT_PARAMS), written
 into the text as ``plankg query --endpoint`` does (plankg.kb.queries.inline_bindings).
 
 Start-up is from spawn until the server answers ``ASK {}`` with 200 (plankg: also until it prints
@@ -79,10 +80,8 @@ import synth  # noqa: E402  (bench/synth.py, next to this file)
 EVERY_PLAN = " (every plan)"
 BASELINE = "oxigraph-server"
 COLD, CACHED = "plankg", "plankg-cached"
-FLOOR = "floor"                          # bench/floor.py: waitress and a perfect cache, nothing else
-SERVERS = (BASELINE, COLD, CACHED, FLOOR)       # start order
-ENGINE = "in-process"                    # the query evaluated by pyoxigraph in the bench process
-IN_PROCESS_BUDGET_S = 60.0               # a query is not evaluated in-process if its samples would take longer
+FLOOR, FLOOR_COLD = "floor", "floor-cold"   # bench/floor.py: waitress and a perfect cache / a query process
+SERVERS = (BASELINE, COLD, CACHED, FLOOR, FLOOR_COLD)       # start order
 ACCEPT = "application/sparql-results+json"   # SELECT and ASK
 ACCEPT_GRAPH = "application/n-triples"        # CONSTRUCT and DESCRIBE
 # Targets (the issue): cold geometric mean and maximum of the ratios to the Oxigraph server,
@@ -322,10 +321,10 @@ class Server:
             self.url = f"http://127.0.0.1:{port}/query"
             self._wait_answering(t0, t0 + startup_timeout)
             return
-        if self.kind == FLOOR:
+        if self.kind in (FLOOR, FLOOR_COLD):
             port = free_port()
             cmd = [sys.executable, str(HERE / "floor.py"), "--store", str(self.build_dir / "store"),
-                   "--port", str(port)]
+                   "--port", str(port)] + (["--cold"] if self.kind == FLOOR_COLD else [])
             t0 = time.perf_counter()
             self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=errf, start_new_session=True)
             self.url = f"http://127.0.0.1:{port}/sparql"
@@ -459,28 +458,6 @@ def run_interleaved(servers: list[Server], q: dict[str, Any], repeat: int, slow:
     return res
 
 
-def in_process(store: Any, q: dict[str, Any], samples: int) -> dict[str, Any]:
-    """The query evaluated and written (as the servers write it) by pyoxigraph in this process, once
-    to warm up and then `samples` times: what the evaluation alone costs, without HTTP."""
-    import pyoxigraph as ox
-
-    def one() -> float:
-        t0 = time.perf_counter()
-        result = store.query(q["text"])
-        if isinstance(result, ox.QueryTriples):
-            result.serialize(format=ox.RdfFormat.N_TRIPLES)
-        else:
-            result.serialize(format=ox.QueryResultsFormat.JSON)
-        return (time.perf_counter() - t0) * 1000
-
-    try:
-        one()
-        ms = [round(one(), 2) for _ in range(samples)]
-    except (SyntaxError, OSError, ValueError) as exc:
-        return {"samples_ms": [], "status": "error", "message": str(exc)[:200]}
-    return {"samples_ms": ms, "status": "ok", "p50_ms": round(percentile(ms, 50), 2)}
-
-
 def memory_by_workers(build_dir: Path, queries: list[dict[str, Any]], cap: float, workdir: Path,
                       workers: int, startup_timeout: float) -> dict[str, Any]:
     """plankg --no-cache --workers N alone: start, every query once from N concurrent clients, memory."""
@@ -578,7 +555,7 @@ def scale_summary(sc: dict[str, Any]) -> dict[str, Any]:
     cap = sc["cap_s"]
     srv = sc["servers"]
     out: dict[str, Any] = {}
-    for kind in (COLD, CACHED, FLOOR):
+    for kind in (COLD, CACHED, FLOOR, FLOOR_COLD):
         if kind not in srv or BASELINE not in srv:
             continue
         ratios = []
@@ -591,31 +568,12 @@ def scale_summary(sc: dict[str, Any]) -> dict[str, Any]:
         if ratios:
             out[kind] = {"geomean": geomean([x for x, _, _ in ratios]), "lower": any(lo for _, lo, _ in ratios),
                          "max": max(ratios)[0], "max_query": max(ratios)[2], "n": len(ratios)}
-    if FLOOR in srv and BASELINE in srv:
-        out.update(lower_bound(sc))
     if COLD in srv:
         corpus = {q["name"] for q in sc["queries"] if q.get("corpus")}
         limit = query_limit_s(sc["scale"])
         out["slowest"] = slowest({n: r for n, r in srv[COLD]["queries"].items() if n not in corpus}, cap, limit)
         out["every_plan"] = slowest({n: r for n, r in srv[COLD]["queries"].items() if n in corpus}, cap, limit)
     return out
-
-
-def lower_bound(sc: dict[str, Any]) -> dict[str, Any]:
-    """The floor's time plus the in-process evaluation, over the Oxigraph server's time, over the
-    queries of the targets: the least a cold plankg could reach on this stack."""
-    srv = sc["servers"]
-    xs = []
-    for q in sc["queries"]:
-        base = srv[BASELINE]["queries"].get(q["name"]) or {}
-        f = srv[FLOOR]["queries"].get(q["name"]) or {}
-        e = sc.get("engine", {}).get(q["name"]) or {}
-        if not q.get("corpus") and None not in (base.get("p50_ms"), f.get("p50_ms"), e.get("p50_ms")):
-            xs.append(((f["p50_ms"] + e["p50_ms"]) / base["p50_ms"], q["name"]))
-    if not xs:
-        return {}
-    return {"bound": {"geomean": geomean([x for x, _ in xs]), "max": max(xs)[0], "max_query": max(xs)[1],
-                      "n": len(xs)}}
 
 
 def slowest(results: dict[str, dict[str, Any]], cap: float, limit_s: float) -> dict[str, Any]:
@@ -669,10 +627,10 @@ def headline(results: dict[str, Any]) -> list[str]:
         ["the floor (bench/floor.py: waitress and a perfect cache) / Oxigraph server: geometric mean",
          f"(≤ {TARGETS['cached_geomean']}x for the cached target)",
          *per(lambda sc, sm: fmt_ratio(sm[FLOOR]["geomean"]))],
-        ["the floor + the query's evaluation in-process / Oxigraph server: geometric mean; maximum",
-         f"(≤ {TARGETS['cold_geomean']}x; ≤ {TARGETS['cold_max']}x for the cold targets)",
-         *per(lambda sc, sm: f"{fmt_ratio(sm['bound']['geomean'])}; {fmt_ratio(sm['bound']['max'])} "
-                             f"({sm['bound']['max_query']})")],
+        ["the cold floor (bench/floor.py --cold: waitress and a query process) / Oxigraph server: "
+         "geometric mean; maximum", f"(≤ {TARGETS['cold_geomean']}x; ≤ {TARGETS['cold_max']}x for the cold targets)",
+         *per(lambda sc, sm: f"{fmt_ratio(sm[FLOOR_COLD]['geomean'])}; {fmt_ratio(sm[FLOOR_COLD]['max'])} "
+                             f"({sm[FLOOR_COLD]['max_query']})")],
         ["start-up of plankg serve until it answers (cold / cached instance)", f"< {TARGETS['start_s']:g} s",
          *per(lambda sc, sm: f"{sc['servers'][COLD]['start_s']:.2f} s / {sc['servers'][CACHED]['start_s']:.2f} s"
               + ok(max(sc['servers'][COLD]['start_s'], sc['servers'][CACHED]['start_s']) < TARGETS["start_s"]))],
@@ -704,9 +662,9 @@ def headline(results: dict[str, Any]) -> list[str]:
 
 
 def floor_memory(sc: dict[str, Any]) -> str:
-    """' (floor N MiB)' when the floor ran."""
-    mem = sc["servers"].get(FLOOR, {}).get("memory") or {}
-    return f" (floor {mem['pss_mb']:,.0f})" if "pss_mb" in mem else ""
+    """' (the cold floor: N MiB)' when it ran."""
+    mem = sc["servers"].get(FLOOR_COLD, {}).get("memory") or {}
+    return f" (the cold floor: {mem['pss_mb']:,.0f})" if "pss_mb" in mem else ""
 
 
 def report(results: dict[str, Any]) -> str:
@@ -715,12 +673,11 @@ def report(results: dict[str, Any]) -> str:
         cap = sc["cap_s"]
         ds = sc["dataset"]
         srv = sc["servers"]
-        servers = [s for s in (COLD, CACHED, FLOOR, BASELINE) if s in srv]
-        engine = sc.get("engine", {})
+        servers = [s for s in (COLD, CACHED, FLOOR, FLOOR_COLD, BASELINE) if s in srv]
         lines.append(f"\n### {sc['scale']}x: {ds['plans']} plan(s), {ds['triples']:,} triples "
                      f"(cap {cap:g} s per query)\n")
-        head = ["query"] + [f"{s} p50 / p95 ms" for s in servers] + ([f"{ENGINE} p50 ms"] if engine else [])
-        others = [s for s in (COLD, CACHED, FLOOR) if s in srv] if BASELINE in srv else []
+        head = ["query"] + [f"{s} p50 / p95 ms" for s in servers]
+        others = [s for s in (COLD, CACHED, FLOOR, FLOOR_COLD) if s in srv] if BASELINE in srv else []
         head += [f"{s} / {BASELINE}" for s in others] + ["rows"]
         rows = []
         differ = False
@@ -736,8 +693,6 @@ def report(results: dict[str, Any]) -> str:
                 n = len(r["samples_ms"]) if r and r.get("samples_ms") else 0
                 row.append(p50 if not p50[:1].isdigit() else
                            f"{p50} / {p95}" + (f" (n={n})" if 0 < n < results["config"]["repeat"] else ""))
-            if engine:
-                row.append(cell(engine.get(q["name"]), "p50_ms", cap))
             for s in others:
                 row.append(fmt_ratio(*ratio_of(per[s], per[BASELINE], cap)))
             counts = {r.get("rows") for r in per.values() if r and r.get("rows") is not None}
@@ -745,8 +700,8 @@ def report(results: dict[str, Any]) -> str:
             differ = differ or len(counts) > 1
             rows.append(row)
         sm = scale_summary(sc)
-        gm = ["**geometric mean of ratios**"] + [""] * (len(servers) + bool(engine))
-        mx = ["**maximum ratio**"] + [""] * (len(servers) + bool(engine))
+        gm = ["**geometric mean of ratios**"] + [""] * len(servers)
+        mx = ["**maximum ratio**"] + [""] * len(servers)
         for s in others:
             gm.append(f"**{fmt_ratio(sm[s]['geomean'], sm[s]['lower'])}**" if s in sm else "-")
             mx.append(f"**{fmt_ratio(sm[s]['max'])}** ({sm[s]['max_query']})" if s in sm else "-")
@@ -756,7 +711,7 @@ def report(results: dict[str, Any]) -> str:
             lines.append("\n`differ!`: the servers returned different numbers of rows.")
         lines.append("")
         srows = []
-        for s in (BASELINE, COLD, CACHED, FLOOR):
+        for s in (BASELINE, COLD, CACHED, FLOOR, FLOOR_COLD):
             info = srv.get(s)
             if not info:
                 continue
@@ -891,12 +846,6 @@ def main(argv: list[str] | None = None) -> int:
                     log(f"scale {scale}: {kind} answering at {server.url} after {server.start_s:.2f} s"
                         + (f" (+ {server.load_s:.1f} s loading)" if server.load_s else ""))
                     running.append(server)
-                store = None
-                if FLOOR in kinds and BASELINE in kinds:
-                    import pyoxigraph as ox
-
-                    store = ox.Store.read_only(str(Path(ds["dir"]) / "store"))
-                    sc["engine"] = {}
                 t0 = time.perf_counter()
                 for i, q in enumerate(queries, 1):
                     if q["skip"] or not running:
@@ -909,10 +858,6 @@ def main(argv: list[str] | None = None) -> int:
                     res = run_interleaved(running, q, args.repeat, args.slow)
                     for kind, r in res.items():
                         sc["servers"][kind]["queries"][q["name"]] = r
-                    base = res.get(BASELINE, {})
-                    if store is not None and base.get("p50_ms") is not None and \
-                            base["p50_ms"] * len(base["samples_ms"]) < IN_PROCESS_BUDGET_S * 1000:
-                        sc["engine"][q["name"]] = in_process(store, q, len(base["samples_ms"]))
                     log(f"  [{scale}x {i}/{len(queries)}] {q['name']}: " + ", ".join(
                         f"{k} {r['p50_ms']:.1f} ms" if r.get("p50_ms") is not None else f"{k} {r['status']}"
                         for k, r in res.items()) + f" (rows {res[running[0].kind].get('rows')})")
