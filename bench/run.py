@@ -23,7 +23,7 @@ built once by the project's pipeline (its steps timed by the pipeline), and cach
                        the least a cold service that bounds query time can cost, and hold
 
 then, query by query, warms each server up once and takes ``--repeat`` samples from each, the
-servers interleaved (round i starts with server i mod 3), so that a noisy moment of the shared
+servers interleaved (round i starts with server i mod their number), so that a noisy moment of the shared
 machine hits them alike. POST application/x-www-form-urlencoded, Accept
 application/sparql-results+json (CONSTRUCT/DESCRIBE: application/n-triples), body read in full,
 one client. Parameterised queries get their `#+ example:` value (else DEFAULT_PARAMS), written
@@ -82,6 +82,7 @@ BASELINE = "oxigraph-server"
 COLD, CACHED = "plankg", "plankg-cached"
 FLOOR, FLOOR_COLD = "floor", "floor-cold"   # bench/floor.py: waitress and a perfect cache / a query process
 SERVERS = (BASELINE, COLD, CACHED, FLOOR, FLOOR_COLD)       # start order
+COMPARED = SERVERS[1:]                   # each reported as a ratio to the baseline
 ACCEPT = "application/sparql-results+json"   # SELECT and ASK
 ACCEPT_GRAPH = "application/n-triples"        # CONSTRUCT and DESCRIBE
 # Targets (the issue): cold geometric mean and maximum of the ratios to the Oxigraph server,
@@ -555,7 +556,7 @@ def scale_summary(sc: dict[str, Any]) -> dict[str, Any]:
     cap = sc["cap_s"]
     srv = sc["servers"]
     out: dict[str, Any] = {}
-    for kind in (COLD, CACHED, FLOOR, FLOOR_COLD):
+    for kind in COMPARED:
         if kind not in srv or BASELINE not in srv:
             continue
         ratios = []
@@ -627,8 +628,8 @@ def headline(results: dict[str, Any]) -> list[str]:
         ["the floor (bench/floor.py: waitress and a perfect cache) / Oxigraph server: geometric mean",
          f"(≤ {TARGETS['cached_geomean']}x for the cached target)",
          *per(lambda sc, sm: fmt_ratio(sm[FLOOR]["geomean"]))],
-        ["the cold floor (bench/floor.py --cold: waitress and a query process) / Oxigraph server: "
-         "geometric mean; maximum", f"(≤ {TARGETS['cold_geomean']}x; ≤ {TARGETS['cold_max']}x for the cold targets)",
+        [("the cold floor (bench/floor.py --cold: waitress and a query process) / Oxigraph server: "
+          "geometric mean; maximum"), f"(≤ {TARGETS['cold_geomean']}x; ≤ {TARGETS['cold_max']}x for the cold targets)",
          *per(lambda sc, sm: f"{fmt_ratio(sm[FLOOR_COLD]['geomean'])}; {fmt_ratio(sm[FLOOR_COLD]['max'])} "
                              f"({sm[FLOOR_COLD]['max_query']})")],
         ["start-up of plankg serve until it answers (cold / cached instance)", f"< {TARGETS['start_s']:g} s",
@@ -646,7 +647,7 @@ def headline(results: dict[str, Any]) -> list[str]:
          *per(lambda sc, sm: f"{sm['every_plan']['ms']:,.0f} ms ({sm['every_plan']['query']}); "
                              f"{len(sm['every_plan']['over_limit'])} / {len(sm['every_plan']['limit'])} / "
                              f"{len(sm['every_plan']['errors'])}")],
-        ["memory after the queries, PSS of the process tree: plankg (cold) vs Oxigraph server (the floor)", "≤",
+        ["memory after the queries, PSS of the process tree: plankg (cold) vs Oxigraph server (the cold floor)", "≤",
          *per(lambda sc, sm: f"{sc['servers'][COLD]['memory']['pss_mb']:,.0f} vs "
                              f"{sc['servers'][BASELINE]['memory']['pss_mb']:,.0f} MiB"
               + ok(sc['servers'][COLD]['memory']['pss_mb'] <= sc['servers'][BASELINE]['memory']['pss_mb'])
@@ -673,11 +674,11 @@ def report(results: dict[str, Any]) -> str:
         cap = sc["cap_s"]
         ds = sc["dataset"]
         srv = sc["servers"]
-        servers = [s for s in (COLD, CACHED, FLOOR, FLOOR_COLD, BASELINE) if s in srv]
+        servers = [s for s in (*COMPARED, BASELINE) if s in srv]
         lines.append(f"\n### {sc['scale']}x: {ds['plans']} plan(s), {ds['triples']:,} triples "
                      f"(cap {cap:g} s per query)\n")
         head = ["query"] + [f"{s} p50 / p95 ms" for s in servers]
-        others = [s for s in (COLD, CACHED, FLOOR, FLOOR_COLD) if s in srv] if BASELINE in srv else []
+        others = [s for s in COMPARED if s in srv] if BASELINE in srv else []
         head += [f"{s} / {BASELINE}" for s in others] + ["rows"]
         rows = []
         differ = False
@@ -711,7 +712,7 @@ def report(results: dict[str, Any]) -> str:
             lines.append("\n`differ!`: the servers returned different numbers of rows.")
         lines.append("")
         srows = []
-        for s in (BASELINE, COLD, CACHED, FLOOR, FLOOR_COLD):
+        for s in SERVERS:
             info = srv.get(s)
             if not info:
                 continue
