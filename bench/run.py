@@ -295,6 +295,13 @@ class Server:
             time.sleep(0.01)
         self.start_s = time.perf_counter() - t0
 
+    def _spawn(self, cmd: list[str], url: str, errf: Any, startup_timeout: float) -> None:
+        """Start a server that listens on a port chosen beforehand, and wait until it answers."""
+        t0 = time.perf_counter()
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=errf, start_new_session=True)
+        self.url = url
+        self._wait_answering(t0, t0 + startup_timeout)
+
     def start(self, startup_timeout: float) -> None:
         self.workdir.mkdir(parents=True, exist_ok=True)
         errf = open(self.errlog, "wb")  # noqa: SIM115 - kept open for the child's lifetime
@@ -317,19 +324,13 @@ class Server:
             # would count a triple once per graph holding it (oxigraph/oxigraph#1919).
             cmd = [exe, "serve-read-only", "--location", str(db), "--bind", f"127.0.0.1:{port}",
                    "--timeout-s", str(max(1, math.ceil(self.cap)))]
-            t0 = time.perf_counter()
-            self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=errf, start_new_session=True)
-            self.url = f"http://127.0.0.1:{port}/query"
-            self._wait_answering(t0, t0 + startup_timeout)
+            self._spawn(cmd, f"http://127.0.0.1:{port}/query", errf, startup_timeout)
             return
         if self.kind in (FLOOR, FLOOR_COLD):
             port = free_port()
             cmd = [sys.executable, str(HERE / "floor.py"), "--store", str(self.build_dir / "store"),
                    "--port", str(port)] + (["--cold"] if self.kind == FLOOR_COLD else [])
-            t0 = time.perf_counter()
-            self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=errf, start_new_session=True)
-            self.url = f"http://127.0.0.1:{port}/sparql"
-            self._wait_answering(t0, t0 + startup_timeout)
+            self._spawn(cmd, f"http://127.0.0.1:{port}/sparql", errf, startup_timeout)
             return
         exe = Path(sys.executable).parent / "plankg"
         cmd = [str(exe) if exe.exists() else "plankg", "serve", "--host", "127.0.0.1", "--port", "0",

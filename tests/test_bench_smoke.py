@@ -5,15 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
-import signal
-import socket
-import subprocess
 import sys
-import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -83,38 +75,22 @@ def test_bench_binds_every_parameterised_query():
                 assert f"VALUES (?{name}" in q["text"] or f" ?{name}" in q["text"].split("VALUES (")[1]
 
 
-@pytest.mark.parametrize("mode", [[], ["--cold"]])
-def test_floor_answers_as_the_store_does(build_dir, mode):
-    """bench/floor.py (the floor the benchmark measures plankg against) gives the store's own answers."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, str(ROOT / "bench" / "floor.py"), "--store", str(build_dir / "store"),
-                             "--port", str(port), *mode], start_new_session=True)
+@pytest.mark.parametrize("kind", ["floor", "floor-cold"])
+def test_floor_answers_as_the_store_does(build_dir, tmp_path, kind):
+    """bench/floor.py (the floor the benchmark measures plankg against), started as the benchmark
+    starts it, gives the store's own answers."""
+    run = _load("run")
+    server = run.Server(kind, build_dir, 30.0, tmp_path)
     query = f"SELECT ?s WHERE {{ ?s a <{PLAN}WorkItem> }} ORDER BY ?s"
-
-    def post(text: str) -> tuple[int, bytes]:
-        data = urllib.parse.urlencode({"query": text}).encode()
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/sparql", data, timeout=30) as resp:
-                return resp.status, resp.read()
-        except urllib.error.HTTPError as exc:
-            return exc.code, exc.read()
-
     try:
-        for _ in range(200):
-            try:
-                status, body = post(query)
-                break
-            except OSError:
-                time.sleep(0.05)
-        store = ox.Store.read_only(str(build_dir / "store"))
-        expected = store.query(query).serialize(format=ox.QueryResultsFormat.JSON)
+        server.start(60.0)
+        expected = ox.Store.read_only(str(build_dir / "store")).query(query).serialize(
+            format=ox.QueryResultsFormat.JSON)
+        status, body, _ = run.request(server.url, query, 30)
         assert (status, body) == (200, expected)
-        assert post(query) == (200, expected)            # again (from the cache, or the child again)
+        assert run.request(server.url, query, 30)[:2] == (200, expected)  # again (from the cache, or the child)
         assert len(json.loads(body)["results"]["bindings"]) > 10
-        assert post("SELECT WHERE {")[0] == 400          # a syntax error is an answer, not a crash
-        assert post(query) == (200, expected)
+        assert run.request(server.url, "SELECT WHERE {", 30)[0] == 400    # an answer, not a crash
+        assert run.request(server.url, query, 30)[:2] == (200, expected)
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(10)
+        server.stop()

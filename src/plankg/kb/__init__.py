@@ -74,9 +74,8 @@ class KnowledgeBase:
         """The entity tag of a job's answer: the same for as long as this build is served."""
         return job_key(self.build_id, job)
 
-    def run(self, job: Job, etag: str | None = None) -> Reply:
-        """Answer a job, from the cache when it holds the answer (``etag``: the job's, if the caller
-        has it already).
+    def run(self, job: Job) -> Reply:
+        """Answer a job, from the cache when it holds the answer.
 
         Every query is checked first, whoever sends it: updates and SERVICE are refused, and so
         are queries past the length and nesting limits.
@@ -87,7 +86,7 @@ class KnowledgeBase:
             check_query(job.text, *self.limits)
         except QueryRefused as exc:
             return Reply(exc.status, title=exc.title, message=exc.message)
-        key = (etag or self.etag(job)) if self.cache is not None and not job.rows else None
+        key = self.etag(job) if self.cache is not None and not job.rows else None
         if key is not None:
             body = self.cache.get(key)
             if body is not None:

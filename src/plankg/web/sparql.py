@@ -142,7 +142,7 @@ def endpoint() -> Response | str:
         resp = Response(status=304)
     else:
         started = time.perf_counter()
-        body = run(job, etag).body
+        body = run(job).body
         log_slow_query(proto.query, time.perf_counter() - started)
         resp = Response(body, 200, content_type=fmt.content_type)
     resp.set_etag(etag)
@@ -150,10 +150,10 @@ def endpoint() -> Response | str:
     return resp
 
 
-def run(job: Job, etag: str | None = None) -> Reply:
-    """Run a job on the knowledge base (``etag``: its key, if computed); failures become ServiceErrors."""
+def run(job: Job) -> Reply:
+    """Run a job on the knowledge base; failures become ServiceErrors."""
     try:
-        reply = state().kb.run(job, etag)
+        reply = state().kb.run(job)
     except QueryFailed as exc:
         headers = {"Retry-After": "5"} if exc.status == 503 else None
         raise ServiceError(exc.status, exc.message, exc.title, headers) from None
